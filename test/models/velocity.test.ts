@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { fromRows } from '../../src/linalg/mat.ts';
+import { velocity } from '../../src/models/velocity.ts';
+import { Rng } from '../../src/random/rng.ts';
+import { uniformSphere } from '../../src/random/sphere.ts';
+import { ginibre } from '../../src/random/matrices.ts';
+import { AttnflowError } from '../../src/errors.ts';
+
+describe('velocity', () => {
+  it('velocity(X) is tangent to the sphere at every token, for general Q, K, V', () => {
+    const rng = new Rng(1);
+    for (let trial = 0; trial < 20; trial++) {
+      const n = 1 + rng.int(8), d = 1 + rng.int(6);
+      const X = uniformSphere(n, d, rng);
+      const params = { beta: 3 * rng.uniform(), Q: ginibre(d, d, rng), K: ginibre(d, d, rng), V: ginibre(d, d, rng) };
+      const v = velocity(X, params);
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let k = 0; k < d; k++) s += v.data[i * d + k] * X.data[i * d + k];
+        expect(Math.abs(s)).toBeLessThan(1e-13);
+      }
+    }
+  });
+
+  it('the SA field is the USA field times n / Z_{beta,i} (§1.12)', () => {
+    const rng = new Rng(2);
+    const n = 6, d = 3, beta = 2.5;
+    const X = uniformSphere(n, d, rng);
+    const sa = velocity(X, { beta, model: 'sa' });
+    const usa = velocity(X, { beta, model: 'usa' });
+    for (let i = 0; i < n; i++) {
+      let Z = 0;
+      for (let j = 0; j < n; j++) {
+        let g = 0;
+        for (let k = 0; k < d; k++) g += X.data[i * d + k] * X.data[j * d + k];
+        Z += Math.exp(beta * g);
+      }
+      for (let k = 0; k < d; k++) expect(sa.data[i * d + k]).toBeCloseTo((usa.data[i * d + k] * n) / Z, 14);
+    }
+  });
+
+  it('beta in the millions gives finite SA velocities (stable softmax)', () => {
+    const X = fromRows([[1, 0], [0, 1], [Math.SQRT1_2, Math.SQRT1_2]]);
+    const v = velocity(X, { beta: 1e6 });
+    for (const x of v.data) expect(Number.isFinite(x)).toBe(true);
+  });
+
+  it('rejects negative beta, non-unit tokens and wrong shapes with an error naming the field', () => {
+    const X = fromRows([[1, 0], [0, 1]]);
+    expect(() => velocity(X, { beta: -1 })).toThrow(/params\.beta/);
+    expect(() => velocity(fromRows([[2, 0]]), { beta: 1 })).toThrow(/X\[0\].*unit/);
+    expect(() => velocity(X, { beta: 1, V: fromRows([[1, 0, 0]]) })).toThrow(AttnflowError);
+    expect(() => velocity(X, { beta: NaN })).toThrow(/params\.beta/);
+  });
+});
