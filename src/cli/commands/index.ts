@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { serveCommand } from './serve.ts';
 
 /** Every sub-command, in the order `attnflow --help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [serveCommand];
