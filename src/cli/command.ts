@@ -21,9 +21,9 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
  * Parses `argv` strictly: an unknown option becomes an {@link AttnflowError} that names it and points
  * at `--help`, instead of node's bare TypeError.
  */
-export function parseCommandArgs(command: string, argv: string[], options: OptionSpec, allowPositionals = false) {
+export function parseCommandArgs<T extends OptionSpec>(command: string, argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (e) {
     const msg = (e as Error).message;
     throw new AttnflowError(`attnflow ${command}`, msg.replace(/\.$/, ''), `run "attnflow ${command} --help" to see the options`);

@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { systemArbitrary } from '../properties/arbitraries.ts';
+import type { SystemCase } from '../properties/cases.ts';
+import { requestOf } from '../properties/cases.ts';
+import { flowOf, maxNormDefect } from './support.ts';
+import type { Theorem } from './types.ts';
+import { assertAtMost } from './types.ts';
+
+/** A system plus the times at which the flow is sampled. */
+export interface FlowCase extends SystemCase {
+  readonly times: number[];
+}
+
+/**
+ * S1: d/dt |x_i|^2 = 2 <x_i, P^perp_{x_i}(.)> = 0, so the flow of every projected model stays on the
+ * sphere. Checked on the implementation's `flow` at several times.
+ */
+export const sphereInvariance: Theorem<FlowCase> = {
+  id: 'S1',
+  title: 'the flow keeps every token on the unit sphere: |x_i(t)| = 1',
+  source: '§2 S1 (implicit in eq. 2.3); Table §6 row S1',
+  hypotheses: 'SA or USA, n in [1, 6], d in [1, 5], beta in [0, 5], general Q, K, V; times up to 3',
+  conclusion: 'max_{i,t} | |x_i(t)| - 1 | <= tol',
+  tolerance: 'flowRtol of the profile (1e-8 for float64): an integrator with retraction is exact to rounding, one without drifts by its local error',
+  tier: 'must',
+  kind: 'floating',
+  cost: 'fast',
+  needs: { ops: ['flow'], models: ['sa', 'usa'] },
+  runs: 30,
+  arbitrary: (ctx) =>
+    fc
+      .tuple(
+        systemArbitrary({ models: ctx.models, n: [1, 6], d: [1, 5], beta: [0, 5], matrices: ['identity', 'qk', 'general', 'repulsive'] }),
+        fc.double({ min: 0.1, max: 3, noNaN: true }),
+      )
+      .map(([c, T]) => ({ ...c, times: [T / 3, (2 * T) / 3, T] })),
+  async check(ctx, c) {
+    const states = await flowOf(ctx.impl, { ...requestOf(c), times: c.times });
+    let worst = 0;
+    for (const s of states) worst = Math.max(worst, maxNormDefect(s));
+    return assertAtMost('max_{i,t} | |x_i(t)| - 1 |', worst, ctx.profile.flowRtol);
+  },
+};

@@ -1,0 +1,120 @@
+import type { FlowRequest, Implementation, LayerRequest, SystemRequest } from '../src/adapters/implementation.ts';
+import { ImplementationError } from '../src/adapters/implementation.ts';
+import type { Tokens } from '../src/linalg/mat.ts';
+import { toRows } from '../src/linalg/mat.ts';
+import { Violation } from './types.ts';
+
+/** Throws a shape {@link Violation} unless `Y` is n x d with finite entries. */
+export function expectShape(Y: Tokens, n: number, d: number, what: string): Tokens {
+  if (!Y || Y.rows !== n || Y.cols !== d || !(Y.data instanceof Float64Array) || Y.data.length !== n * d) {
+    throw new Violation(`${what} has shape ${Y ? `${Y.rows} x ${Y.cols}` : String(Y)}, expected ${n} x ${d}`, {
+      quantity: `${what} shape`, measured: NaN, tolerance: 0, expected: [n, d], actual: Y ? [Y.rows, Y.cols] : null,
+    });
+  }
+  for (let i = 0; i < Y.data.length; i++) {
+    if (!Number.isFinite(Y.data[i])) {
+      throw new Violation(`${what} has a non-finite entry ${Y.data[i]} at [${Math.floor(i / d)}][${i % d}]`, {
+        quantity: `${what} finiteness`, measured: Y.data[i], tolerance: 0, actual: toRows(Y),
+      });
+    }
+  }
+  return Y;
+}
+
+function need<K extends 'velocity' | 'flow' | 'layer' | 'energy'>(impl: Implementation, op: K): NonNullable<Implementation[K]> {
+  const f = impl[op];
+  if (typeof f !== 'function') throw new ImplementationError('not-supported', `implementation has no op ${op}`);
+  return f.bind(impl) as NonNullable<Implementation[K]>;
+}
+
+/** The implementation's velocity at a request, shape-checked. */
+export async function velocityOf(impl: Implementation, req: SystemRequest): Promise<Tokens> {
+  return expectShape(await need(impl, 'velocity')(req), req.X.rows, req.X.cols, 'velocity');
+}
+
+/** The implementation's flow states, shape-checked, one per requested time. */
+export async function flowOf(impl: Implementation, req: FlowRequest): Promise<Tokens[]> {
+  const states = await need(impl, 'flow')(req);
+  if (!Array.isArray(states) || states.length !== req.times.length) {
+    throw new Violation(`flow returned ${Array.isArray(states) ? states.length : typeof states} states for ${req.times.length} times`, {
+      quantity: 'flow state count', measured: Array.isArray(states) ? states.length : NaN, tolerance: 0, expected: req.times.length,
+    });
+  }
+  return states.map((s, k) => expectShape(s, req.X.rows, req.X.cols, `flow state at t = ${req.times[k]}`));
+}
+
+/** The implementation's layer iterates, shape-checked. */
+export async function layerOf(impl: Implementation, req: LayerRequest): Promise<Tokens[]> {
+  const states = await need(impl, 'layer')(req);
+  if (!Array.isArray(states) || states.length !== req.steps) {
+    throw new Violation(`layer returned ${Array.isArray(states) ? states.length : typeof states} states for ${req.steps} steps`, {
+      quantity: 'layer state count', measured: Array.isArray(states) ? states.length : NaN, tolerance: 0, expected: req.steps,
+    });
+  }
+  return states.map((s, k) => expectShape(s, req.X.rows, req.X.cols, `layer state ${k + 1}`));
+}
+
+/** The implementation's energy, checked finite. */
+export async function energyOf(impl: Implementation, req: Parameters<NonNullable<Implementation['energy']>>[0]): Promise<number> {
+  const e = await need(impl, 'energy')(req);
+  if (typeof e !== 'number' || !Number.isFinite(e)) {
+    throw new Violation(`energy returned ${String(e)}`, { quantity: 'energy finiteness', measured: NaN, tolerance: 0, actual: e });
+  }
+  return e;
+}
+
+/** max_i | |x_i| - 1 |. */
+export function maxNormDefect(X: Tokens): number {
+  let m = 0;
+  for (let i = 0; i < X.rows; i++) {
+    let s = 0;
+    for (let k = 0; k < X.cols; k++) s += X.data[i * X.cols + k] ** 2;
+    m = Math.max(m, Math.abs(Math.sqrt(s) - 1));
+  }
+  return m;
+}
+
+/** max_i |<x_i, v_i>|: how far a field is from tangent. */
+export function maxTangencyDefect(X: Tokens, Vel: Tokens): number {
+  let m = 0;
+  for (let i = 0; i < X.rows; i++) {
+    let s = 0;
+    for (let k = 0; k < X.cols; k++) s += X.data[i * X.cols + k] * Vel.data[i * X.cols + k];
+    m = Math.max(m, Math.abs(s));
+  }
+  return m;
+}
+
+/** max over entries of |a - b|. */
+export function maxAbsDiff(a: Tokens, b: Tokens): number {
+  let m = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const e = Math.abs(a.data[i] - b.data[i]);
+    if (!(e <= m)) m = e;
+  }
+  return m;
+}
+
+/** max_i |row_i(a) - row_i(b)| / (scale_i) with scale_i = max(|row_i(b)|, floor): a mixed relative/absolute row error. */
+export function maxRowError(a: Tokens, b: Tokens, floor: number): number {
+  let m = 0;
+  const d = a.cols;
+  for (let i = 0; i < a.rows; i++) {
+    let e = 0, r = 0;
+    for (let k = 0; k < d; k++) {
+      e += (a.data[i * d + k] - b.data[i * d + k]) ** 2;
+      r += b.data[i * d + k] ** 2;
+    }
+    const err = Math.sqrt(e) / Math.max(Math.sqrt(r), floor);
+    if (!(err <= m)) m = err;
+  }
+  return m;
+}
+
+/** Rows of X permuted: row i of the result is row perm[i] of X. */
+export function permuteRows(X: Tokens, perm: readonly number[]): Tokens {
+  const d = X.cols;
+  const out = new Float64Array(X.data.length);
+  for (let i = 0; i < X.rows; i++) out.set(X.data.subarray(perm[i] * d, perm[i] * d + d), i * d);
+  return { rows: X.rows, cols: d, data: out };
+}
