@@ -1,6 +1,6 @@
 import { AttnflowError, assertFinite, assertInteger } from '../errors.ts';
-import { logBesselI } from './besselI.ts';
-import { logGamma } from './logGamma.ts';
+import { besselI, logBesselI } from './besselI.ts';
+import { gamma, logGamma } from './logGamma.ts';
 
 function checkBeta(beta: number): void {
   assertFinite(beta, 'beta');
@@ -32,6 +32,12 @@ export function logUniformEnergy(beta: number, d: number): number {
  */
 export function uniformEnergy(beta: number, d: number): number {
   const l = logUniformEnergy(beta, d);
+  // Directly where every factor is a float64: exp(log E) would cost |log E| ulps.
+  if (beta < 700 && d < 300) {
+    const nu = d / 2 - 1;
+    const direct = (gamma(nu + 1) * Math.pow(2 / beta, nu) * besselI(nu, beta)) / (2 * beta);
+    if (Number.isFinite(direct) && direct > 0) return direct;
+  }
   const e = Math.exp(l);
   if (!Number.isFinite(e)) {
     throw new AttnflowError('beta', `E_beta[sigma_d] is about e^${l.toFixed(1)}, beyond float64`, 'use logUniformEnergy', 'not-finite');
@@ -45,7 +51,7 @@ export function uniformEnergy(beta: number, d: number): number {
  */
 export function maxEnergy(beta: number): number {
   checkBeta(beta);
-  const e = Math.exp(beta - Math.log(2 * beta));
+  const e = beta < 709 ? Math.exp(beta) / (2 * beta) : Math.exp(beta - Math.log(2 * beta));
   if (!Number.isFinite(e)) {
     throw new AttnflowError('beta', `e^beta/(2 beta) exceeds float64 at beta = ${beta}`, 'compare in log space: log max E = beta - log(2 beta)', 'not-finite');
   }
