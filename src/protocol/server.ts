@@ -44,7 +44,13 @@ export function errorAnswer(seq: number | null, kind: ErrorKind, message: string
  * AttnflowError of kind `not-finite`) too, and any other exception an `internal` answer.
  */
 export function handleRequest(obj: unknown, options: ServerOptions = {}): Answer | null {
-  const parsed = decodeRequestResult(obj);
+  let parsed: ReturnType<typeof decodeRequestResult>;
+  try {
+    parsed = decodeRequestResult(obj);
+  } catch (e) {
+    // Only a hostile object (a throwing getter, a proxy) gets here: JSON.parse output cannot.
+    return errorAnswer(null, 'internal', `could not read the request: ${(e as Error)?.message ?? String(e)}`);
+  }
   if (!parsed.ok) return errorAnswer(parsed.seq, 'invalid-request', parsed.error.message);
   const req = parsed.request;
   if (req.cmd === 'stop') return null;
