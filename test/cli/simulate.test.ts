@@ -106,3 +106,30 @@ describe('attnflow simulate', () => {
     expect(r2.stderr).toMatch(/--n: is 5 but .* holds 2 tokens/);
   });
 });
+
+describe('simulate progress bar', () => {
+  it('stays silent when stderr is not a terminal, and draws a bar on a terminal', async () => {
+    const { progressBar } = await import('../../src/cli/commands/simulate.ts');
+    const stderr = process.stderr as { isTTY?: boolean };
+    const was = stderr.isTTY;
+    const write = process.stderr.write.bind(process.stderr);
+    let text = '';
+    process.stderr.write = ((c: string | Uint8Array) => ((text += String(c)), true)) as typeof process.stderr.write;
+    try {
+      stderr.isTTY = false;
+      const quiet = progressBar('x');
+      expect(quiet.onProgress).toBeUndefined();
+      quiet.done();
+      expect(text).toBe('');
+      stderr.isTTY = true;
+      const bar = progressBar('simulate');
+      bar.onProgress?.(15, 30);
+      bar.done();
+      expect(text).toContain(' 50%');
+      expect(text).toContain('#'.repeat(15) + '.'.repeat(15));
+    } finally {
+      stderr.isTTY = was;
+      process.stderr.write = write;
+    }
+  });
+});

@@ -39,7 +39,10 @@ export const demoCommand: Command = {
     const last = sim.rows[sim.rows.length - 1];
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, simulationSvg(sim, `attnflow demo: SA, β = ${DEMO.beta}, n = ${DEMO.n}, d = ${DEMO.d}, seed ${DEMO.seed}`));
-    process.stdout.write(`${last.clusters} cluster${last.clusters === 1 ? '' : 's'} at t = ${last.t}. Wrote ${out}. Try: attnflow simulate --help\n`);
+    const note = last.clusters > 1
+      ? ' These clusters are metastable (Fig. 4, §6.3 Problem 1): they merge into one only on much longer time scales.'
+      : '';
+    process.stdout.write(`${last.clusters} cluster${last.clusters === 1 ? '' : 's'} at t = ${last.t}.${note}\nWrote ${out}. Try: attnflow simulate --help\n`);
     return 0;
   },
 };
