@@ -2,7 +2,10 @@ import { AttnflowError } from '../errors.ts';
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import { mat } from '../linalg/mat.ts';
 import type { AttentionParams } from './params.ts';
-import { applyRows, scoreMatrix } from './scores.ts';
+import { applyRows, mirrorUpper, scoresInto } from './scores.ts';
+import { fastExp } from '../kernels/exp.ts';
+import { gemmAbt } from '../kernels/gemmAbt.ts';
+import { PARALLEL_MIN_WORK, parallelDrift } from '../kernels/parallelDrift.ts';
 
 /**
  * The attention drift in scaled form: a_i = exp(logScale_i) * U_i, where a_i = sum_j w_ij V x_j is the
@@ -36,62 +39,131 @@ export interface ShiftedWeights {
  */
 export function shiftedWeights(X: Tokens, params: AttentionParams): ShiftedWeights {
   const n = X.rows;
-  const beta = params.beta;
-  const S = scoreMatrix(X, params.Q, params.K);
-  const symmetric = (!params.Q && !params.K) || params.Q === params.K;
-  const m = new Float64Array(n);
-  let c = -Infinity, mMin = Infinity;
-  for (let i = 0; i < n; i++) {
-    let r = -Infinity;
-    for (let j = 0; j < n; j++) if (S[i * n + j] > r) r = S[i * n + j];
-    m[i] = r;
-    if (r > c) c = r;
-    if (r < mMin) mMin = r;
-  }
-  // A common shift costs no range while beta (c - m_i) < 600: every row keeps a weight above e^-600.
-  const common = symmetric && beta * (c - mMin) < 600;
-  const W = S; // scores are overwritten by weights
-  if (common) {
-    m.fill(c);
+  const qx = applyRows(X, params.Q);
+  const kx = params.Q === params.K || (!params.Q && !params.K) ? qx : applyRows(X, params.K);
+  const symmetric = qx.data === kx.data;
+  const W = new Float64Array(n * n); // scores, overwritten by weights
+  scoresInto(W, qx.data, kx.data, n, qx.cols, symmetric, false);
+  const shift = new Float64Array(n), rowSum = new Float64Array(n);
+  softmaxRowsInPlace(W, n, params.beta, symmetric, shift, rowSum);
+  return { W, shift, rowSum };
+}
+
+/**
+ * Turns scores into shifted softmax weights in place: S_ij <- exp(beta (S_ij - m_i)), writing the
+ * shifts m_i and the row sums. With `symmetric` only the upper triangle of S is read (the caller may
+ * skip the lower one) and the full matrix is written.
+ */
+export function softmaxRowsInPlace(
+  S: Float64Array, n: number, beta: number, symmetric: boolean, m: Float64Array, rowSum: Float64Array,
+): void {
+  m.fill(-Infinity);
+  if (symmetric) {
     for (let i = 0; i < n; i++) {
+      const o = i * n;
+      let r = m[i];
       for (let j = i; j < n; j++) {
-        const w = Math.exp(beta * (S[i * n + j] - c));
-        W[i * n + j] = w;
-        W[j * n + i] = w;
+        const s = S[o + j];
+        if (s > r) r = s;
+        if (s > m[j]) m[j] = s;
       }
+      m[i] = r;
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const mi = m[i];
-      for (let j = 0; j < n; j++) W[i * n + j] = Math.exp(beta * (S[i * n + j] - mi));
+      const o = i * n;
+      let r = -Infinity;
+      for (let j = 0; j < n; j++) if (S[o + j] > r) r = S[o + j];
+      m[i] = r;
     }
   }
-  const rowSum = new Float64Array(n);
+  let c = -Infinity, mMin = Infinity;
   for (let i = 0; i < n; i++) {
+    if (m[i] > c) c = m[i];
+    if (m[i] < mMin) mMin = m[i];
+  }
+  rowSum.fill(0);
+  // A common shift costs no range while beta (c - m_i) < 600: every row keeps a weight above e^-600.
+  if (symmetric && beta * (c - mMin) < 600) {
+    m.fill(c);
+    for (let i = 0; i < n; i++) {
+      const o = i * n;
+      const wii = fastExp(beta * (S[o + i] - c));
+      S[o + i] = wii;
+      let z = rowSum[i] + wii;
+      for (let j = i + 1; j < n; j++) {
+        const w = fastExp(beta * (S[o + j] - c));
+        S[o + j] = w;
+        S[j * n + i] = w;
+        z += w;
+        rowSum[j] += w;
+      }
+      rowSum[i] = z;
+    }
+    return;
+  }
+  if (symmetric) mirrorUpper(S, n);
+  for (let i = 0; i < n; i++) {
+    const o = i * n, mi = m[i];
     let z = 0;
-    for (let j = 0; j < n; j++) z += W[i * n + j];
+    for (let j = 0; j < n; j++) {
+      const w = fastExp(beta * (S[o + j] - mi));
+      S[o + j] = w;
+      z += w;
+    }
     rowSum[i] = z;
   }
-  return { W, shift: m, rowSum };
 }
 
-/** Computes the drift in scaled form from the shifted weights (see {@link ScaledDrift}). */
+/** Scratch for the n x n weights and the transposed values of {@link scaledDrift}, reused while small. */
+const SCRATCH_MAX = 1 << 16;
+let scratchW = new Float64Array(0);
+let scratchVT = new Float64Array(0);
+
+function scratch(which: 'W' | 'VT', size: number): Float64Array {
+  if (size > SCRATCH_MAX) return new Float64Array(size);
+  if (which === 'W') {
+    if (scratchW.length < size) scratchW = new Float64Array(Math.max(size, 256));
+    return scratchW;
+  }
+  if (scratchVT.length < size) scratchVT = new Float64Array(Math.max(size, 256));
+  return scratchVT;
+}
+
+/**
+ * Computes the drift in scaled form from the shifted weights (see {@link ScaledDrift}). Above
+ * {@link PARALLEL_MIN_WORK} multiply-adds it runs on the worker pool of src/kernels/pool.ts.
+ */
 export function scaledDrift(X: Tokens, params: AttentionParams): ScaledDrift {
   const n = X.rows, d = X.cols;
   const usa = (params.model ?? 'sa') === 'usa';
-  const { W, shift, rowSum } = shiftedWeights(X, params);
-  const logScale = new Float64Array(n);
-  if (usa) for (let i = 0; i < n; i++) logScale[i] = params.beta * shift[i] - Math.log(n);
+  const qx = applyRows(X, params.Q);
+  const kx = params.Q === params.K || (!params.Q && !params.K) ? qx : applyRows(X, params.K);
   const vx = applyRows(X, params.V).data; // row j is V x_j
+  const symmetric = qx.data === kx.data;
   const U = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const inv = usa ? 1 : 1 / rowSum[i];
-    const ui = i * d;
-    for (let j = 0; j < n; j++) {
-      const w = W[i * n + j] * inv;
-      if (w === 0) continue;
-      const vj = j * d;
-      for (let k = 0; k < d; k++) U[ui + k] += w * vx[vj + k];
+  const rowSum = new Float64Array(n);
+  const shift = new Float64Array(n);
+  const k = qx.cols;
+  if (n * n * (k + d) >= PARALLEL_MIN_WORK && n >= 64) {
+    parallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum);
+  } else {
+    const W = scratch('W', n * n);
+    scoresInto(W, qx.data, kx.data, n, k, symmetric, false);
+    softmaxRowsInPlace(W, n, params.beta, symmetric, shift, rowSum);
+    // U = W (VX) as W (VX^T)^T so that the kernel reads both operands along rows.
+    const VT = scratch('VT', n * d);
+    for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) VT[c * n + j] = vx[j * d + c];
+    gemmAbt(W, VT, U, n, d, 0, n, 0, d);
+  }
+  const logScale = new Float64Array(n);
+  if (usa) {
+    const logN = Math.log(n);
+    for (let i = 0; i < n; i++) logScale[i] = params.beta * shift[i] - logN;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const inv = 1 / rowSum[i];
+      for (let c = i * d, e = c + d; c < e; c++) U[c] *= inv;
     }
   }
   return { U, logScale, rowSum };

@@ -1,5 +1,6 @@
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import { isIdentity } from '../linalg/mat.ts';
+import { gemmAbt } from '../kernels/gemmAbt.ts';
 
 /**
  * Projects tokens through a k x d matrix M: returns the n x k array whose row i is M x_i
@@ -9,16 +10,8 @@ export function applyRows(X: Tokens, M: Mat | null | undefined): { data: Float64
   if (!M || isIdentity(M)) return { data: X.data, cols: X.cols };
   const n = X.rows, d = X.cols, k = M.rows;
   const out = new Float64Array(n * k);
-  const x = X.data, m = M.data;
-  for (let i = 0; i < n; i++) {
-    const xi = i * d;
-    for (let r = 0; r < k; r++) {
-      let s = 0;
-      const mr = r * d;
-      for (let c = 0; c < d; c++) s += m[mr + c] * x[xi + c];
-      out[i * k + r] = s;
-    }
-  }
+  // Row i of X M^T is M x_i: both operands are read along their rows.
+  gemmAbt(X.data, M.data, out, d, k, 0, n, 0, k);
   return { data: out, cols: k };
 }
 
@@ -38,25 +31,32 @@ export function dotRows(a: Float64Array, i: number, b: Float64Array, j: number, 
 }
 
 /**
- * The n x n score matrix S_ij = <Q x_i, K x_j> (eq. 2.3). When Q and K are both the identity the
- * matrix is the Gram matrix and only its upper triangle is computed.
+ * Writes the n x n scores S_ij = <qx_i, kx_j> (eq. 2.3; rows of qx and kx have k entries) into `S`.
+ * When `symmetric` (qx and kx are the same array, e.g. Q = K) only the upper triangle j >= i is
+ * guaranteed, and it is mirrored into the lower one only if `mirror` is set: the symmetric softmax
+ * reads the upper triangle alone.
+ */
+export function scoresInto(
+  S: Float64Array, qx: Float64Array, kx: Float64Array, n: number, k: number, symmetric: boolean, mirror = true,
+): void {
+  gemmAbt(qx, kx, S, k, n, 0, n, 0, n, symmetric);
+  if (symmetric && mirror) mirrorUpper(S, n);
+}
+
+/** Copies the upper triangle of the n x n array `S` onto its lower triangle. */
+export function mirrorUpper(S: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) S[j * n + i] = S[i * n + j];
+}
+
+/**
+ * The n x n score matrix S_ij = <Q x_i, K x_j> (eq. 2.3). When Q and K are the same matrix (or both
+ * the identity) it is symmetric and only its upper triangle is computed.
  */
 export function scoreMatrix(X: Tokens, Q: Mat | null | undefined, K: Mat | null | undefined): Float64Array {
   const n = X.rows;
   const qx = applyRows(X, Q);
   const kx = Q === K || (!Q && !K) ? qx : applyRows(X, K);
   const S = new Float64Array(n * n);
-  const k = qx.cols;
-  if (qx.data === kx.data) {
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        const s = dotRows(qx.data, i, qx.data, j, k);
-        S[i * n + j] = s;
-        S[j * n + i] = s;
-      }
-    }
-  } else {
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) S[i * n + j] = dotRows(qx.data, i, kx.data, j, k);
-  }
+  scoresInto(S, qx.data, kx.data, n, qx.cols, qx.data === kx.data);
   return S;
 }

@@ -1,0 +1,42 @@
+/**
+ * The shared-memory layout between the main thread and the kernel workers (src/kernels/pool.ts):
+ * a small control block (Int32 slots plus Float64 parameters, fixed for the process) and a data
+ * block of float64 arrays whose offsets the control block records, regrown as sizes grow.
+ */
+
+/** Int32 slot indices of the control block. */
+export const C = {
+  /** Job generation, bumped to wake the workers (they Atomics.wait on it). */
+  GEN: 0,
+  /** Next chunk to take, as (gen & 0x7fff) << 16 | index, taken by compare-and-swap. */
+  NEXT: 1,
+  /** Chunks finished in the current job. */
+  DONE: 2,
+  /** Which chunk function the job runs ({@link JOB}). */
+  JOB: 3,
+  NCHUNKS: 4,
+  /** Rows per chunk. */
+  CHUNK_ROWS: 5,
+  N: 6,
+  D: 7,
+  K: 8,
+  /** 1 when the scores are symmetric (Q = K) and only their upper triangle is computed. */
+  SYM: 9,
+  /** Generation of the data buffer; a worker that sees a new one receives it from its port. */
+  EPOCH: 10,
+  /** Set by a worker whose chunk threw; the main thread then recomputes serially. */
+  ERROR: 11,
+  /** Chunks done by workers since the pool started (for tests and the bench). */
+  WORKER_CHUNKS: 19,
+  /** Float64 offsets into the data block (< 2^31 entries). */
+  QX: 12, KX: 13, VT: 14, W: 15, U: 16, SHIFT: 17, ROWSUM: 18,
+} as const;
+
+/** Float64 slot indices of the control block (same buffer, viewed as Float64Array). */
+export const CF = { BETA: 16 } as const;
+
+/** Bytes of the control block: 32 Int32 slots, the upper half doubling as 16 Float64 slots. */
+export const CONTROL_BYTES = 256;
+
+/** Chunk functions the workers know. */
+export const JOB = { SCORES: 1, ROWS: 2 } as const;
