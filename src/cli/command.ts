@@ -26,7 +26,7 @@ export function parseCommandArgs<T extends OptionSpec>(command: string, argv: st
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (e) {
     const msg = (e as Error).message;
-    throw new AttnflowError(`attnflow ${command}`, msg.replace(/\.$/, ''), `run "attnflow ${command} --help" to see the options`);
+    throw new AttnflowError('options', msg.replace(/\.$/, ''), `run "attnflow ${command} --help" to see the options`);
   }
 }
 
