@@ -153,6 +153,7 @@ function wolfe(x: Float64Array, n: number, d: number, tol: number, maxIter: numb
     for (let j = a; j < k; j++) {
       const x0 = L[j][j], x1 = L[j][j + 1];
       const r = Math.hypot(x0, x1);
+      if (r === 0) continue;
       const c = x0 / r, sn = x1 / r;
       for (let i = j; i < k; i++) {
         const u = L[i][j], v = L[i][j + 1];
@@ -195,7 +196,7 @@ function wolfe(x: Float64Array, n: number, d: number, tol: number, maxIter: numb
     // Optimal when <x_j, p> >= |p|^2 for all j; <x_j, p> carries a rounding error of order eps |p|.
     if (best >= pp - 1e-14 * Math.sqrt(pp)) break;
     if (S.includes(j)) break; // numerical stall
-    // Append j: new row of M and of its Cholesky factor.
+    // Append j: the new row of 1 1^T + G_S and of its Cholesky factor.
     const row = S.map((s) => 1 + dotPts(s, j));
     const mjj = 1 + dotPts(j, j);
     const l = new Array<number>(S.length);
