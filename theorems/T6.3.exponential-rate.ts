@@ -1,0 +1,67 @@
+import { diameter } from '../src/analysis/diameter.ts';
+import { frobenius } from '../src/linalg/mat.ts';
+import { systemArbitrary } from '../properties/arbitraries.ts';
+import type { SystemCase } from '../properties/cases.ts';
+import { requestOf } from '../properties/cases.ts';
+import { sampleFlow } from './L6.4.cone-collapse-rate.ts';
+import type { Theorem } from './types.ts';
+import { assertAtLeast, fmt } from './types.ts';
+
+/** Least-squares slope of y against t. */
+export function slope(t: readonly number[], y: readonly number[]): number {
+  const m = t.length;
+  const tm = t.reduce((a, b) => a + b, 0) / m, ym = y.reduce((a, b) => a + b, 0) / m;
+  let num = 0, den = 0;
+  for (let k = 0; k < m; k++) {
+    num += (t[k] - tm) * (y[k] - ym);
+    den += (t[k] - tm) ** 2;
+  }
+  return num / den;
+}
+
+/**
+ * Thm 6.3: for d >= n and iid uniform X(0) (a.s. in an open hemisphere, Wendel), all tokens converge to one
+ * point x* exponentially fast, for SA and USA and any Q, K with V = I. The late-time rate is fitted on the
+ * diameter D(t) (D/2 <= max_i |x_i - x*| <= D once x* is in the cone of the tokens, so both decay at the same
+ * exponential rate; unlike |x_i - x_final| token by token, D also exposes a flow that converges to several
+ * distinct points) and must be at least the Lemma 6.4 bound lambda/2 (the rate of 1 - alpha halved, since
+ * |x_i - x*|^2 = 2(1 - <x_i, x*>)).
+ */
+export const exponentialRate: Theorem<SystemCase> = {
+  id: 'T6.3',
+  title: 'for d >= n and iid uniform starts the diameter decays exponentially, at least at the Lemma 6.4 rate',
+  source: 'Thm 6.3; Lemma 6.4 (6.7) with erratum E2; Thm 6.7 (Wendel, d >= n)',
+  errata: ['E2'],
+  hypotheses: 'SA or USA, V = I, Q = K = I or random Q, K; n in [2, 6], d in [n, 6], beta in [0, 2]; X(0) iid uniform',
+  conclusion:
+    'the least-squares slope of log D(t) over the late window D in [1e-9, 1e-3] (samples every 0.5) is <= -lambda/2, lambda = 1/(2 n e^{2 beta b}) (SA) or 1/(2 n e^{beta b}) (USA), b = |Q|_F |K|_F (1 for the identity); inconclusive if D does not reach 1e-10 by t = 100',
+  tolerance:
+    'none needed on the bound: the window stays 10x above the flow accuracy floor so rounding does not bend the fit; the measured rates (about 1 for SA, e^beta for USA) are 10-100x above the bound',
+  tier: 'should',
+  kind: 'floating',
+  cost: 'fast',
+  needs: { ops: ['flow'], models: ['sa', 'usa'] },
+  runs: 8,
+  arbitrary: (ctx) =>
+    systemArbitrary({ models: ctx.models, n: [2, 6], d: [2, 6], beta: [0, 2], configurations: ['uniform'], matrices: ['identity', 'qk'] }).filter((c) => c.X[0].length >= c.X.length),
+  async check(ctx, c) {
+    const req = requestOf(c);
+    const n = req.X.rows;
+    const b = (req.Q ? frobenius(req.Q) : 1) * (req.K ? frobenius(req.K) : 1);
+    const lambda = 1 / (2 * n * Math.exp((c.model === 'sa' ? 2 : 1) * c.beta * b));
+    const lo = Math.max(1e-9, 100 * ctx.profile.flowRtol);
+    const run = await sampleFlow(ctx.impl, req, { dt: 0.5, maxT: 100, stopDiameter: lo / 10 });
+    const ts: number[] = [], ys: number[] = [];
+    for (let k = 0; k < run.times.length; k++) {
+      const D = diameter(run.states[k]);
+      if (D <= 1e-3 && D >= lo) {
+        ts.push(run.times[k]);
+        ys.push(Math.log(D));
+      }
+    }
+    if (ts.length < 4) {
+      return { status: 'inconclusive', reason: `only ${ts.length} samples with D in [${fmt(lo)}, 1e-3] by t = ${fmt(run.times[run.times.length - 1])}` };
+    }
+    return assertAtLeast('late-time decay rate -d/dt log D(t)', -slope(ts, ys), lambda / 2, { expected: `>= lambda/2 = ${lambda / 2}` });
+  },
+};
