@@ -56,11 +56,12 @@ describe('float64 engine vs 50-digit mirror', () => {
     for (const c of [...cases, ...counter]) checkVelocity(c);
   });
 
-  it('ten Post-LN layers (h = 0.1) agree with the mirror within 1e-13 per token, general Q, K, V', () => {
+  // 1e-13 per layer, accumulated over 10 layers (the search measured at most 4e-14 after 10 layers).
+  it('ten Post-LN layers (h = 0.1) agree with the mirror within 1e-12 per token, general Q, K, V', () => {
     const cases = fc.sample(REGIMES['non-symmetric V, Q != K'], { numRuns: LONG ? 50 : 4, seed: 5 });
     for (const c of cases) {
       const err = layerDisagreement(c, 0.1, 10);
-      expect(err, `layer err ${err} vs tol 1e-13`).toBeLessThan(1e-13);
+      expect(err, `layer err ${err} vs tol 1e-12`).toBeLessThan(1e-12);
     }
   });
 
