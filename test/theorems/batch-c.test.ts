@@ -8,8 +8,14 @@ import { equiangular } from '../../theorems/T6.8.equiangular.ts';
 import { equiangularRates } from '../../theorems/T6.8r.equiangular-rates.ts';
 import { repulsiveSimplex } from '../../theorems/T9.2.repulsive-simplex.ts';
 import { hemisphereCertificate } from '../../src/analysis/hemisphere.ts';
+import { batchC } from '../../theorems/batch-c.ts';
+import { F4_CELLS, F4_STEPS, bernoulliKL, metastableClusters } from '../../theorems/F4.metastable-clusters.ts';
+import { circleSynchronisation } from '../../theorems/FU-circle.synchronisation.ts';
+import { metastability } from '../../theorems/FU-meta.metastability.ts';
+import { PHASE_DEFAULT, makePhaseBoundaryTheorem, phaseBoundary, phaseFalseFailure } from '../../theorems/G6.12.phase-boundary.ts';
+import { T69_FALSE_FAILURE, highDimensionTrend } from '../../theorems/T6.9.high-dimension-trend.ts';
 import { expectFails, expectPasses } from '../helpers/theoremBattery.ts';
-import { biasedSoftmaxField, energyNoDiagonal, halfBeta, halfSpeed, ignoreV, unrescaledField } from '../helpers/mutants-c.ts';
+import { betaFixed, biasedSoftmaxField, energyNoDiagonal, halfBeta, halfSpeed, ignoreV, negatedField, unrescaledField } from '../helpers/mutants-c.ts';
 
 const reference = referenceImplementation();
 
@@ -88,4 +94,75 @@ describe('Ex9.3 hardmax midpoint selection', () => {
   it('fails for a softmax with a positional bias on token 1', async () => {
     await expectFails(makeHardmaxMidpointTheorem({ field: biasedSoftmaxField, hardmax: (Z) => hardmaxVelocity(Z) }), reference);
   });
+});
+
+describe('FU-circle synchronisation on the circle', () => {
+  it('holds for the reference engine', async () => {
+    await expectPasses(circleSynchronisation, reference);
+  });
+  it('fails for a flow that integrates minus the field', async () => {
+    await expectFails(circleSynchronisation, negatedField, { runs: 3 });
+  });
+});
+
+describe('batch C registry', () => {
+  it('lists every theorem once, fast ones before slow ones, with statistical ones bounded by 1e-6', () => {
+    const ids = batchC.map((t) => t.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const firstSlow = batchC.findIndex((t) => t.cost === 'slow');
+    expect(batchC.slice(firstSlow).every((t) => t.cost === 'slow')).toBe(true);
+    for (const t of batchC.filter((t) => t.kind === 'statistical')) {
+      expect(t.falseFailureProbability, t.id).toBeLessThanOrEqual(1e-6);
+      expect(t.runs, t.id).toBe(1);
+    }
+  });
+});
+
+describe('errata used by batch C', () => {
+  it('E8: the probability level 1 - 2 n^2 d^{-1/64} of Thm 6.9 / Gamma_{d,delta} is negative at n = 32, d = 1024', () => {
+    const level = 1 - 2 * 32 ** 2 * 1024 ** (-1 / 64);
+    expect(1024 ** (-1 / 64)).toBeCloseTo(0.897, 3);
+    expect(level).toBeLessThan(0);
+  });
+  it('E4: Fig. 4 is checked at t = 30 = 3000 layers of h = 0.01, a panel time (t = 2.5 of the caption is not one)', () => {
+    expect(F4_STEPS * 0.01).toBe(30);
+  });
+  it('G6.12 default sizes keep the false-failure bound at most 1e-6', () => {
+    expect(phaseFalseFailure(PHASE_DEFAULT)).toBeLessThanOrEqual(1e-6);
+  });
+  it('F4 seed counts follow from the Chernoff bound on each median tail', () => {
+    for (const c of F4_CELLS) expect(Math.exp(-c.seeds * bernoulliKL(0.5, Math.max(c.pBelow, c.pAbove)))).toBeLessThanOrEqual(2.5e-7);
+  });
+  it('T6.9 median brackets give a false-failure bound at most 1e-6', () => {
+    expect(T69_FALSE_FAILURE).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+const long = process.env.ATTNFLOW_LONG === '1';
+
+describe('slow batch C theorems (ATTNFLOW_LONG=1)', () => {
+  it.runIf(long)('G6.12 holds for the reference engine', async () => {
+    await expectPasses(phaseBoundary, reference);
+  }, 600_000);
+  it.runIf(long)('G6.12 fails for a flow at half speed (not clustered beyond the curve)', async () => {
+    await expectFails(makePhaseBoundaryTheorem({ ...PHASE_DEFAULT, betas: [1], seeds: 32 }), halfSpeed);
+  }, 600_000);
+  it.runIf(long)('T6.9 holds for the reference engine', async () => {
+    await expectPasses(highDimensionTrend, reference);
+  }, 900_000);
+  it.runIf(long)('T6.9 fails for an implementation that uses beta / 2 (the deviation stalls at |gamma_{beta/2} - gamma_beta|)', async () => {
+    await expectFails(highDimensionTrend, halfBeta);
+  }, 900_000);
+  it.runIf(long)('F4 holds for the reference engine', async () => {
+    await expectPasses(metastableClusters, reference);
+  }, 900_000);
+  it.runIf(long)('F4 fails for an implementation that uses beta / 2', async () => {
+    await expectFails(metastableClusters, halfBeta);
+  }, 900_000);
+  it.runIf(long)('FU-meta holds for the reference engine', async () => {
+    await expectPasses(metastability, reference);
+  }, 600_000);
+  it.runIf(long)('FU-meta fails for a flow with the temperature fixed at beta = 1', async () => {
+    await expectFails(metastability, betaFixed);
+  }, 600_000);
 });
