@@ -95,6 +95,15 @@ describe('high precision mirror', () => {
     expect(D.precision).toBe(50);
   });
 
+  it('USA at beta = 1000 is finite in the mirror (e^1000 is an ordinary Decimal) where the float64 engine refuses by name', async () => {
+    const { velocity: velocityF } = await import('../../src/models/velocity.ts');
+    const X = uniformSphere(3, 2, new Rng(7));
+    const v = velocity(X, { beta: 1000, model: 'usa' });
+    expect(v.data.every((x) => x.isFinite())).toBe(true);
+    expect(v.data.some((x) => x.abs().gt(1e300))).toBe(true);
+    expect(() => velocityF(X, { beta: 1000, model: 'usa' })).toThrow(/beta/);
+  });
+
   it('the precision option is honoured, mixed precisions are refused, bad inputs name their field', () => {
     const X = uniformSphere(3, 2, new Rng(6));
     const v30 = velocity(X, { beta: 1 }, { precision: 30 });
