@@ -66,6 +66,20 @@ describe('float64 engine vs 50-digit mirror', () => {
     }
   });
 
+  it('energies below float64 (beta = 1e6, all scores negative) come back as 0 from energy and exactly from logEnergy (stored cases)', async () => {
+    const { energy, logEnergy } = await import('../../src/energy/energy.ts');
+    const { energy: energyHP } = await import('../../src/highprec/energy.ts');
+    const cases = fixture('energy-underflow.json') as { case: MirrorCase }[];
+    expect(cases.length).toBeGreaterThan(0);
+    for (const { case: c } of cases) {
+      const { X, params } = inputs(c);
+      expect(energy(X, params)).toBe(0); // the true value is below 2^-1074: gradual underflow, no NaN
+      const exactLog = energyHP(X, params).ln().toNumber();
+      const rel = Math.abs(logEnergy(X, params) - exactLog) / Math.abs(exactLog);
+      expect(rel, `logEnergy rel err ${rel} vs tol 1e-12`).toBeLessThan(1e-12);
+    }
+  });
+
   it('the energy agrees with the mirror within 1e-12 relative (beta <= 50)', () => {
     const cases = fc.sample(REGIMES['nearly coincident tokens'], { numRuns: LONG ? 50 : 6, seed: 6 });
     for (const c of cases) {
