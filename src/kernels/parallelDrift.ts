@@ -35,8 +35,8 @@ export function parallelDrift(
   ctrl[C.QX] = oQX; ctrl[C.KX] = oKX; ctrl[C.VT] = oVT; ctrl[C.W] = oW; ctrl[C.U] = oU;
   ctrl[C.SHIFT] = oShift; ctrl[C.ROWSUM] = oRowSum;
   ctrlF[CF.BETA] = beta;
-  // About 8 chunks per thread balance the triangular score job; multiples of 4 rows suit the 4 x 2 tile.
-  const rows = Math.max(4, Math.ceil(n / (8 * poolThreads()) / 4) * 4);
+  // About 8 chunks per thread balance the triangular score job; multiples of 3 rows suit the 3 x 4 tile.
+  const rows = Math.max(3, Math.ceil(n / (8 * poolThreads()) / 3) * 3);
   ctrl[C.CHUNK_ROWS] = rows;
   const chunks = Math.ceil(n / rows);
   runJob(JOB.SCORES, chunks);

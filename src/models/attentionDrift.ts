@@ -51,63 +51,54 @@ export function shiftedWeights(X: Tokens, params: AttentionParams): ShiftedWeigh
 
 /**
  * Turns scores into shifted softmax weights in place: S_ij <- exp(beta (S_ij - m_i)), writing the
- * shifts m_i and the row sums. With `symmetric` only the upper triangle of S is read (the caller may
- * skip the lower one) and the full matrix is written.
+ * shifts m_i and the row sums. With `symmetric` S must be a Gram matrix (S_ij = <q_i, q_j>, the case
+ * Q = K); only its upper triangle is read (the caller may skip the lower one) and the full matrix is
+ * written.
  */
 export function softmaxRowsInPlace(
   S: Float64Array, n: number, beta: number, symmetric: boolean, m: Float64Array, rowSum: Float64Array,
 ): void {
-  m.fill(-Infinity);
-  if (symmetric) {
-    for (let i = 0; i < n; i++) {
-      const o = i * n;
-      let r = m[i];
-      for (let j = i; j < n; j++) {
-        const s = S[o + j];
-        if (s > r) r = s;
-        if (s > m[j]) m[j] = s;
-      }
-      m[i] = r;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const o = i * n;
-      let r = -Infinity;
-      for (let j = 0; j < n; j++) if (S[o + j] > r) r = S[o + j];
-      m[i] = r;
-    }
-  }
-  let c = -Infinity, mMin = Infinity;
-  for (let i = 0; i < n; i++) {
-    if (m[i] > c) c = m[i];
-    if (m[i] < mMin) mMin = m[i];
-  }
   rowSum.fill(0);
-  // A common shift costs no range while beta (c - m_i) < 600: every row keeps a weight above e^-600.
-  if (symmetric && beta * (c - mMin) < 600) {
-    m.fill(c);
+  if (symmetric) {
+    // Cauchy-Schwarz: S_ij <= |q_i| |q_j| <= max_k S_kk, so the largest diagonal entry c bounds every
+    // score and no pass over the matrix is needed for the shift. The margin covers the rounding of the
+    // computed scores. Row i keeps its own weight e^{beta (S_ii - c)}, so the common shift loses no
+    // row while beta (c - min_i S_ii) < 600 (test-design note 1: no 0/0, no overflow).
+    let c = -Infinity, dMin = Infinity;
     for (let i = 0; i < n; i++) {
-      const o = i * n;
-      const wii = fastExp(beta * (S[o + i] - c));
-      S[o + i] = wii;
-      let z = rowSum[i] + wii;
-      for (let j = i + 1; j < n; j++) {
-        const w = fastExp(beta * (S[o + j] - c));
-        S[o + j] = w;
-        S[j * n + i] = w;
-        z += w;
-        rowSum[j] += w;
-      }
-      rowSum[i] = z;
+      const sii = S[i * n + i];
+      if (sii > c) c = sii;
+      if (sii < dMin) dMin = sii;
     }
-    return;
+    c += Math.abs(c) * 1e-15 + Number.MIN_VALUE;
+    if (beta * (c - dMin) < 600) {
+      m.fill(c);
+      for (let i = 0; i < n; i++) {
+        const o = i * n;
+        const wii = fastExp(beta * (S[o + i] - c));
+        S[o + i] = wii;
+        let z = rowSum[i] + wii;
+        for (let j = i + 1; j < n; j++) {
+          const w = fastExp(beta * (S[o + j] - c));
+          S[o + j] = w;
+          S[j * n + i] = w;
+          z += w;
+          rowSum[j] += w;
+        }
+        rowSum[i] = z;
+      }
+      return;
+    }
+    mirrorUpper(S, n);
   }
-  if (symmetric) mirrorUpper(S, n);
   for (let i = 0; i < n; i++) {
-    const o = i * n, mi = m[i];
+    const o = i * n;
+    let r = -Infinity;
+    for (let j = 0; j < n; j++) if (S[o + j] > r) r = S[o + j];
+    m[i] = r;
     let z = 0;
     for (let j = 0; j < n; j++) {
-      const w = fastExp(beta * (S[o + j] - mi));
+      const w = fastExp(beta * (S[o + j] - r));
       S[o + j] = w;
       z += w;
     }
@@ -115,19 +106,17 @@ export function softmaxRowsInPlace(
   }
 }
 
-/** Scratch for the n x n weights and the transposed values of {@link scaledDrift}, reused while small. */
+/** Scratch arrays of {@link scaledDrift} (weights, transposed values, ...), reused while small. */
 const SCRATCH_MAX = 1 << 16;
-let scratchW = new Float64Array(0);
-let scratchVT = new Float64Array(0);
+const scratchPool: Float64Array[] = [];
 
-function scratch(which: 'W' | 'VT', size: number): Float64Array {
+function scratch(slot: number, size: number): Float64Array {
   if (size > SCRATCH_MAX) return new Float64Array(size);
-  if (which === 'W') {
-    if (scratchW.length < size) scratchW = new Float64Array(Math.max(size, 256));
-    return scratchW;
-  }
-  if (scratchVT.length < size) scratchVT = new Float64Array(Math.max(size, 256));
-  return scratchVT;
+  const have = scratchPool[slot];
+  if (have && have.length >= size) return have;
+  const fresh = new Float64Array(Math.max(size, 256));
+  scratchPool[slot] = fresh;
+  return fresh;
 }
 
 /**
@@ -142,21 +131,29 @@ export function scaledDrift(X: Tokens, params: AttentionParams): ScaledDrift {
   const vx = applyRows(X, params.V).data; // row j is V x_j
   const symmetric = qx.data === kx.data;
   const U = new Float64Array(n * d);
-  const rowSum = new Float64Array(n);
-  const shift = new Float64Array(n);
+  // One allocation for both length-n outputs: off-heap typed arrays cost a malloc and GC work each.
+  const both = new Float64Array(2 * n);
+  const rowSum = both.subarray(0, n), logScale = both.subarray(n);
+  const shift = scratch(0, n).subarray(0, n);
   const k = qx.cols;
   if (n * n * (k + d) >= PARALLEL_MIN_WORK && n >= 64) {
     parallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum);
   } else {
-    const W = scratch('W', n * n);
+    const W = scratch(1, n * n);
     scoresInto(W, qx.data, kx.data, n, k, symmetric, false);
     softmaxRowsInPlace(W, n, params.beta, symmetric, shift, rowSum);
-    // U = W (VX) as W (VX^T)^T so that the kernel reads both operands along rows.
-    const VT = scratch('VT', n * d);
+    const VT = scratch(2, n * d);
     for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) VT[c * n + j] = vx[j * d + c];
-    gemmAbt(W, VT, U, n, d, 0, n, 0, d);
+    if (d < 12) {
+      // U^T = (VX)^T W^T: with the d value rows as A the 3 x 4 register tile is full even for d = 3.
+      const UT = scratch(3, d * n);
+      gemmAbt(VT, W, UT, n, n, 0, d, 0, n);
+      for (let c = 0; c < d; c++) for (let i = 0; i < n; i++) U[i * d + c] = UT[c * n + i];
+    } else {
+      // U = W (VX) as W (VX^T)^T, so that the kernel reads both operands along rows.
+      gemmAbt(W, VT, U, n, d, 0, n, 0, d);
+    }
   }
-  const logScale = new Float64Array(n);
   if (usa) {
     const logN = Math.log(n);
     for (let i = 0; i < n; i++) logScale[i] = params.beta * shift[i] - logN;

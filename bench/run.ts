@@ -1,0 +1,119 @@
+/**
+ * `npm run bench`: the velocity kernel of eq. (2.3) (SA, Q = K = V = I, beta = 1, unit tokens) against
+ * a naive ml-matrix implementation in the same process and against numpy (bench/numpy_velocity.py,
+ * spawned once, timing its own loop) when `python3 -c "import numpy"` works. Prints a markdown table
+ * of per-evaluation times, GFLOP/s (4 n^2 d: Gram matrix plus weights times values; exps not
+ * counted) and speed ratios (baseline time / attnflow time: above 1 means attnflow is faster).
+ *
+ * Options: --sizes 16x3,64x64 (default n in {16, 64, 256, 1024} x d in {3, 64, 512}), --reps 5,
+ * --min-time 0.05 (seconds per repetition), --no-numpy, --no-ml-matrix, --threads N (kernel threads),
+ * --json FILE (also write the results as JSON).
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Matrix } from 'ml-matrix';
+import { configurePool, poolStats, poolThreads } from '../src/kernels/pool.ts';
+import { toRows } from '../src/linalg/mat.ts';
+import { velocity } from '../src/models/velocity.ts';
+import { Rng } from '../src/random/rng.ts';
+import { uniformSphere } from '../src/random/sphere.ts';
+import { naiveVelocity } from './naiveMlMatrix.ts';
+import { timePerCall } from './timing.ts';
+
+interface Row {
+  n: number; d: number;
+  attnflow: number; mlMatrix: number | null; numpy: number | null;
+  maxDiffMlMatrix: number | null;
+}
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string' },
+    reps: { type: 'string', default: '5' },
+    'min-time': { type: 'string', default: '0.05' },
+    'no-numpy': { type: 'boolean', default: false },
+    'no-ml-matrix': { type: 'boolean', default: false },
+    threads: { type: 'string' },
+    json: { type: 'string' },
+  },
+  strict: true,
+});
+
+const sizes: [number, number][] = values.sizes
+  ? values.sizes.split(',').map((s) => s.split('x').map(Number) as [number, number])
+  : [16, 64, 256, 1024].flatMap((n) => [3, 64, 512].map((d) => [n, d] as [number, number]));
+for (const [n, d] of sizes) {
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(d) && d >= 1)) {
+    console.error(`--sizes: "${n}x${d}" is not n x d with positive integers. Fix: pass e.g. --sizes 16x3,1024x512`);
+    process.exit(2);
+  }
+}
+const reps = Number(values.reps), minTime = Number(values['min-time']);
+if (values.threads !== undefined) configurePool({ threads: Number(values.threads) });
+const beta = 1;
+const flops = (n: number, d: number) => 4 * n * n * d;
+
+function numpyTimes(): Map<string, number> | string {
+  if (values['no-numpy']) return 'skipped (--no-numpy)';
+  const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'skipped (python3 with numpy not found)';
+  const script = fileURLToPath(new URL('./numpy_velocity.py', import.meta.url));
+  const cfg = JSON.stringify({ sizes, beta, reps, minTime });
+  const res = spawnSync('python3', [script, cfg], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (res.status !== 0) return `failed: ${res.stderr.trim().split('\n').pop()}`;
+  const out = JSON.parse(res.stdout) as { numpy: string; results: { n: number; d: number; seconds: number }[] };
+  numpyVersion = out.numpy;
+  return new Map(out.results.map((r) => [`${r.n}x${r.d}`, r.seconds]));
+}
+let numpyVersion = '';
+
+/** Lets the pool's workers finish loading before the timed runs (they start on first use). */
+async function warmPool(): Promise<void> {
+  const X = uniformSphere(256, 256, new Rng(1));
+  for (let t = 0; t < 200 && poolStats().workers > 0 && poolStats().workerChunks === 0; t++) {
+    velocity(X, { beta }, { validate: false });
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const np = numpyTimes(); // first, so that python and node do not compete for the cores
+await warmPool();
+const rows: Row[] = [];
+for (const [n, d] of sizes) {
+  const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
+  const params = { beta };
+  const attnflow = timePerCall(() => velocity(X, params, { validate: false }), { minTime, reps });
+  let mlMatrix: number | null = null, maxDiffMlMatrix: number | null = null;
+  if (!values['no-ml-matrix']) {
+    const M = new Matrix(toRows(X));
+    const slow = flops(n, d) > 1e9; // a single naive evaluation takes seconds there
+    mlMatrix = timePerCall(() => naiveVelocity(M, beta), { minTime: slow ? 0 : minTime, reps: slow ? 1 : reps });
+    const a = velocity(X, params).data, b = naiveVelocity(M, beta).to1DArray();
+    maxDiffMlMatrix = 0;
+    for (let i = 0; i < a.length; i++) maxDiffMlMatrix = Math.max(maxDiffMlMatrix, Math.abs(a[i] - b[i]));
+  }
+  const numpy = typeof np === 'string' ? null : np.get(`${n}x${d}`) ?? null;
+  rows.push({ n, d, attnflow, mlMatrix, numpy, maxDiffMlMatrix });
+  process.stderr.write(`n ${n} d ${d}: ${(attnflow * 1e6).toFixed(1)} us\n`);
+}
+
+const us = (s: number | null) => (s === null ? '-' : s < 1e-3 ? (s * 1e6).toFixed(1) : (s * 1e6).toFixed(0));
+const gf = (n: number, d: number, s: number | null) => (s === null ? '-' : (flops(n, d) / s / 1e9).toFixed(2));
+const ratio = (base: number | null, s: number) => (base === null ? '-' : (base / s).toFixed(base / s < 1 ? 3 : 2));
+const lines = [
+  `SA velocity, Q = K = V = I, beta = ${beta}, unit tokens; median of ${reps} repetitions of at least ${minTime} s.`,
+  `attnflow: node ${process.version}, ${poolThreads()} kernel thread(s) (workers did ${poolStats().workerChunks} chunks). ` +
+    `numpy: ${typeof np === 'string' ? np : numpyVersion}. GFLOP/s count 4 n^2 d. Ratios are baseline time / attnflow time (> 1: attnflow faster).`,
+  '',
+  '| n | d | attnflow us | attnflow GFLOP/s | ml-matrix us | vs ml-matrix | numpy us | numpy GFLOP/s | vs numpy |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) =>
+    `| ${r.n} | ${r.d} | ${us(r.attnflow)} | ${gf(r.n, r.d, r.attnflow)} | ${us(r.mlMatrix)} | ${ratio(r.mlMatrix, r.attnflow)} | ` +
+    `${us(r.numpy)} | ${gf(r.n, r.d, r.numpy)} | ${ratio(r.numpy, r.attnflow)} |`),
+];
+console.log(lines.join('\n'));
+const worst = Math.max(...rows.map((r) => r.maxDiffMlMatrix ?? 0));
+console.log(`\nmax |attnflow - ml-matrix| over all sizes: ${worst.toExponential(2)}`);
+if (values.json) writeFileSync(values.json, JSON.stringify({ node: process.version, threads: poolThreads(), numpy: numpyVersion || null, rows }, null, 2));

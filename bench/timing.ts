@@ -1,0 +1,36 @@
+/** Options for {@link timePerCall}. */
+export interface TimingOptions {
+  /** Seconds one repetition lasts at least (default 0.05): the inner loop doubles until it does. */
+  readonly minTime?: number;
+  /** Repetitions; the median is reported (default 5). */
+  readonly reps?: number;
+  /** Stop after this many seconds of repetitions even if fewer than `reps` ran (default 10). */
+  readonly budget?: number;
+}
+
+/**
+ * Median seconds per call of `fn`: the inner loop is calibrated so that one repetition lasts about
+ * `minTime` (per-call overhead and timer resolution then do not matter), like bench/numpy_velocity.py.
+ */
+export function timePerCall(fn: () => unknown, options: TimingOptions = {}): number {
+  const minTime = options.minTime ?? 0.05, reps = options.reps ?? 5, budget = options.budget ?? 10;
+  fn();
+  let inner = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let r = 0; r < inner; r++) fn();
+    const dt = (performance.now() - t0) / 1000;
+    if (dt >= minTime || inner >= 1 << 20) break;
+    inner *= 2;
+  }
+  const samples: number[] = [];
+  const start = performance.now();
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) fn();
+    samples.push((performance.now() - t0) / 1000 / inner);
+    if ((performance.now() - start) / 1000 > budget) break;
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
