@@ -151,7 +151,7 @@ export const singleClusterCertificate: Theorem<SystemCase> = {
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
-  runs: 8,
+  runs: 12,
   arbitrary: (ctx) =>
     systemArbitrary({ models: ctx.models, n: [2, 8], d: [2, 4], beta: [0, 2], configurations: ['hemisphere', 'clustered', 'uniform'], matrices: ['identity', 'qk'] }),
   async check(ctx, c) {

@@ -28,8 +28,9 @@ export interface SmallBetaProbabilityOptions {
  * beta -> 0, and is not smaller at small beta than at large beta.
  *
  * Sample size (Hoeffding, two one-sided tests at 5e-7 each, union bound 1e-6):
- * (1) c_s in {0, 1} iid: P(mean < p - e1) <= exp(-2 N e1^2). With the measured p(0.01) ~= 0.995 (n = 8, d = 2,
- *     T = 8; 200 seeds on the reference) and floor 0.7, e1 = 0.29: N >= ln(2e6)/(2 e1^2) = 14.51/0.168 = 86.3.
+ * (1) c_s in {0, 1} iid: P(mean < p - e1) <= exp(-2 N e1^2). On the reference p(0.01) measured 200/200 (n = 8,
+ *     d = 2, T = 8), so p >= 0.985 at 95% (Clopper-Pearson, 1 - 0.05^{1/200}); floor 0.7 gives e1 = 0.285 and
+ *     N >= ln(2e6)/(2 e1^2) = 14.51/0.162 = 89.3.
  * (2) paired differences c_s(small) - c_s(large) in [-1, 1]: P(mean < Delta - e2) <= exp(-N e2^2 / 2); with
  *     N = 121, e2 = sqrt(2 ln(2e6)/121) = 0.49, so the check is mean >= -0.49 (no reversal of the trend).
  * N = 121 satisfies both (it is fixed by (2) at e2 < 0.5).
@@ -40,14 +41,14 @@ export function makeSmallBetaProbabilityTheorem(options: SmallBetaProbabilityOpt
   const [bSmall, bLarge] = options.betas ?? [0.01, 10];
   const floor = options.floor ?? 0.7;
   const e2 = Math.sqrt((2 * Math.log(2e6)) / N);
-  const ffp = Math.min(1, Math.exp(-2 * N * (0.995 - floor) ** 2) + Math.exp(-(N * e2 * e2) / 2));
+  const ffp = Math.min(1, Math.exp(-2 * N * (0.985 - floor) ** 2) + Math.exp(-(N * e2 * e2) / 2));
   return {
     id: 'T4.2',
     title: 'with random Q, K and V = I, the fraction of starts certified one-cluster at a fixed horizon tends to 1 as beta -> 0',
     source: 'Thm 4.2 and its proof (alpha-clustered sets S_0^m, (4.4)); §2 S15',
     hypotheses: `SA, V = I, Q, K iid Ginibre / sqrt(d); n = ${n}, d = ${d}; X(0) iid uniform; beta in {${bSmall}, ${bLarge}}; ${N} paired samples (same X(0), Q, K for both betas) drawn from Rng(seed)`,
     conclusion: `(1) fraction certified at t = ${T} for beta = ${bSmall} >= ${floor}; (2) fraction(beta = ${bSmall}) - fraction(beta = ${bLarge}) >= -${e2.toFixed(3)}`,
-    tolerance: `statistical: Hoeffding margins e1 = ${(0.995 - floor).toFixed(3)} (against the measured p ~= 0.995) and e2 = ${e2.toFixed(3)}; certificate margin > 10 flowRtol`,
+    tolerance: `statistical: Hoeffding margins e1 = ${(0.985 - floor).toFixed(3)} (against p >= 0.985, the 95% lower bound from 200/200 certified on the reference) and e2 = ${e2.toFixed(3)}; certificate margin > 10 flowRtol`,
     tier: 'may',
     kind: 'statistical',
     cost: 'slow',

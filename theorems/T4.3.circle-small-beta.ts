@@ -20,7 +20,7 @@ export const circleSmallBeta: Theorem<SystemCase> = {
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
-  runs: 10,
+  runs: 16,
   arbitrary: (ctx) => systemArbitrary({ models: ctx.models, n: [2, 16], d: [2, 2], beta: [0, 1], configurations: ['uniform'] }),
   async check(ctx, c) {
     const target = Math.max(1e-8, ctx.profile.flowRtol);

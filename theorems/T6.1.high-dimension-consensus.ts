@@ -21,7 +21,7 @@ export const highDimensionConsensus: Theorem<SystemCase> = {
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
-  runs: 6,
+  runs: 10,
   arbitrary: (ctx) => systemArbitrary({ models: ctx.models, n: [2, 12], d: [3, 8], beta: [0, 3], configurations: ['uniform'] }),
   async check(ctx, c) {
     const target = Math.max(1e-8, ctx.profile.flowRtol);

@@ -34,14 +34,14 @@ export const exponentialRate: Theorem<SystemCase> = {
   errata: ['E2'],
   hypotheses: 'SA or USA, V = I, Q = K = I or random Q, K; n in [2, 6], d in [n, 6], beta in [0, 2]; X(0) iid uniform',
   conclusion:
-    'the least-squares slope of log D(t) over the late window D in [1e-9, 1e-3] (samples every 0.5) is <= -lambda/2, lambda = 1/(2 n e^{2 beta b}) (SA) or 1/(2 n e^{beta b}) (USA), b = |Q|_F |K|_F (1 for the identity); inconclusive if D does not reach 1e-10 by t = 100',
+    'the least-squares slope of log D(t) over the late window D in [max(1e-9, 100 flowRtol), max(1e-3, 30 * that)] (samples every 0.5) is <= -lambda/2, lambda = 1/(2 n e^{2 beta b}) (SA) or 1/(2 n e^{beta b}) (USA), b = |Q|_F |K|_F (1 for the identity); inconclusive if fewer than 4 samples fall in the window by t = 100',
   tolerance:
     'none needed on the bound: the window stays 10x above the flow accuracy floor so rounding does not bend the fit; the measured rates (about 1 for SA, e^beta for USA) are 10-100x above the bound',
   tier: 'should',
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
-  runs: 8,
+  runs: 12,
   arbitrary: (ctx) =>
     systemArbitrary({ models: ctx.models, n: [2, 6], d: [2, 6], beta: [0, 2], configurations: ['uniform'], matrices: ['identity', 'qk'] }).filter((c) => c.X[0].length >= c.X.length),
   async check(ctx, c) {
@@ -49,18 +49,19 @@ export const exponentialRate: Theorem<SystemCase> = {
     const n = req.X.rows;
     const b = (req.Q ? frobenius(req.Q) : 1) * (req.K ? frobenius(req.K) : 1);
     const lambda = 1 / (2 * n * Math.exp((c.model === 'sa' ? 2 : 1) * c.beta * b));
-    const lo = Math.max(1e-9, 100 * ctx.profile.flowRtol);
+    // The window sits 100x above the flow's accuracy floor so rounding does not bend the fit.
+    const lo = Math.max(1e-9, 100 * ctx.profile.flowRtol), hi = Math.max(1e-3, 30 * lo);
     const run = await sampleFlow(ctx.impl, req, { dt: 0.5, maxT: 100, stopDiameter: lo / 10 });
     const ts: number[] = [], ys: number[] = [];
     for (let k = 0; k < run.times.length; k++) {
       const D = diameter(run.states[k]);
-      if (D <= 1e-3 && D >= lo) {
+      if (D <= hi && D >= lo) {
         ts.push(run.times[k]);
         ys.push(Math.log(D));
       }
     }
     if (ts.length < 4) {
-      return { status: 'inconclusive', reason: `only ${ts.length} samples with D in [${fmt(lo)}, 1e-3] by t = ${fmt(run.times[run.times.length - 1])}` };
+      return { status: 'inconclusive', reason: `only ${ts.length} samples with D in [${fmt(lo)}, ${fmt(hi)}] by t = ${fmt(run.times[run.times.length - 1])}` };
     }
     return assertAtLeast('late-time decay rate -d/dt log D(t)', -slope(ts, ys), lambda / 2, { expected: `>= lambda/2 = ${lambda / 2}` });
   },
