@@ -1,0 +1,169 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ImplementationError } from '../../adapters/implementation.ts';
+import { stderrSuffix } from '../../adapters/protocolClient.ts';
+import { subprocessImplementation } from '../../adapters/subprocess.ts';
+import type { CheckResult } from '../../check/checkImplementation.ts';
+import { checkImplementation } from '../../check/checkImplementation.ts';
+import { resolveProfile } from '../../check/profiles.ts';
+import { AttnflowError } from '../../errors.ts';
+import { failureBody, renderJunit } from '../../report/junit.ts';
+import { JsonlReport } from '../../report/jsonl.ts';
+import { renderMarkdown } from '../../report/markdown.ts';
+import { formatMs, renderTable } from '../../report/table.ts';
+import { selectTheorems } from '../../../properties/runSuite.ts';
+import { theorems } from '../../../theorems/index.ts';
+import type { Command } from '../command.ts';
+import { integerOption, numberOption, parseCommandArgs } from '../command.ts';
+import { resultLine } from './verify.ts';
+
+const HELP = `attnflow check: run the theorem suite against another implementation
+
+Usage: attnflow check --impl "<command>" [options]
+
+The command is started with the shell and spoken to with the protocol of PROTOCOL.md (JSON lines on
+stdin/stdout). Its handshake decides which theorems run; the others are reported as skipped.
+
+Options:
+  --impl <command>    the implementation, e.g. "python3 examples/python/attnflow_impl.py" (required)
+  --all               also run the slow theorems
+  --only <globs>      comma-separated theorem ids, * as wildcard (e.g. "S*,M-SA")
+  --seed <int>        suite seed (default 42)
+  --runs <int>        cases per theorem (default: each theorem's own)
+  --path <path>       replay one fast-check case (printed by a failure's replay line)
+  --profile <name>    float64 (default), float32, or custom (with --eps and/or --flow-rtol)
+  --eps <x>           custom profile: unit roundoff of the implementation's arithmetic
+  --flow-rtol <x>     custom profile: relative accuracy its flow op is held to
+  --timeout <s>       seconds to wait for one answer before the process counts as hung (default 60)
+  --no-batch          do not use the batch extension even if the handshake announces it
+  --report <file>     JSON-lines report, one line per theorem as it finishes (the source of truth)
+  --junit <file>      JUnit XML report
+  --markdown <file>   Markdown summary
+  --list              list the theorems that would run and exit
+  -h, --help          this help
+
+Exit status: 0 when every "must" theorem passed, 1 when one failed, 2 when the implementation could
+not be checked (bad options, the command does not start, the handshake failed).`;
+
+/** A string as one POSIX shell word. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function indent(text: string, prefix = '  '): string {
+  return text.split('\n').map((l) => prefix + l).join('\n');
+}
+
+function clipped(text: string, max = 4000): string {
+  return text.length > max ? text.slice(0, max) + `... (${text.length - max} more characters in the JSON-lines report)` : text;
+}
+
+/** `attnflow check`: validates an implementation in any language through the protocol. */
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'run the theorem suite against another implementation (any language, via the protocol)',
+  help: HELP,
+  async run(argv) {
+    const { values } = parseCommandArgs('check', argv, {
+      impl: { type: 'string' },
+      all: { type: 'boolean' },
+      only: { type: 'string' },
+      seed: { type: 'string' },
+      runs: { type: 'string' },
+      path: { type: 'string' },
+      profile: { type: 'string' },
+      eps: { type: 'string' },
+      'flow-rtol': { type: 'string' },
+      timeout: { type: 'string' },
+      'no-batch': { type: 'boolean' },
+      report: { type: 'string' },
+      junit: { type: 'string' },
+      markdown: { type: 'string' },
+      list: { type: 'boolean' },
+    });
+    const selected = selectTheorems(theorems, { all: values.all, only: values.only });
+    if (values.list) {
+      process.stdout.write(renderTable(['id', 'tier', 'needs', 'statement'], selected.map((t) => [t.id, t.tier, t.needs.ops.join(','), t.title])) + '\n');
+      return 0;
+    }
+    if (!values.impl || values.impl.trim() === '') {
+      throw new AttnflowError('--impl', 'is missing', 'pass the command that starts the implementation, e.g. --impl "python3 my_impl.py"');
+    }
+    if (values.only && selected.length === 0) {
+      throw new AttnflowError('--only', `no theorem id matches ${JSON.stringify(values.only)}`, 'run "attnflow check --list --all" to see the ids');
+    }
+    const eps = values.eps === undefined ? undefined : numberOption(values.eps, 'eps', 0);
+    const flowRtol = values['flow-rtol'] === undefined ? undefined : numberOption(values['flow-rtol'], 'flow-rtol', 0);
+    const profile = resolveProfile({ profile: values.profile, eps, flowRtol });
+    const seed = integerOption(values.seed, 'seed', 42, 0);
+    const runs = values.runs === undefined ? undefined : integerOption(values.runs, 'runs', 1, 1);
+    const timeout = numberOption(values.timeout, 'timeout', 60);
+    if (!(timeout > 0)) throw new AttnflowError('--timeout', `must be > 0 seconds, got ${timeout}`, 'pass --timeout 60');
+    const out = process.stdout;
+    const tty = process.stderr.isTTY === true;
+
+    let impl;
+    try {
+      impl = await subprocessImplementation(values.impl, { timeoutSeconds: timeout, batch: !values['no-batch'] });
+    } catch (e) {
+      if (e instanceof ImplementationError) {
+        process.stderr.write(`attnflow check: the implementation could not be checked: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+    const profileFlags = profile.name === 'float64' ? '' : profile.name === 'float32' ? ' --profile float32' : ` --profile custom --eps ${profile.eps} --flow-rtol ${profile.flowRtol}`;
+    const replayPrefix = `attnflow check --impl ${shellQuote(values.impl)}${profileFlags}${timeout !== 60 ? ` --timeout ${timeout}` : ''}`;
+    const hs = impl.handshake;
+    out.write(
+      `attnflow check: ${selected.length} theorems against ${hs.implementation.name}${hs.implementation.version ? ` ${hs.implementation.version}` : ''}` +
+        `${hs.implementation.language ? ` (${hs.implementation.language})` : ''}; ops ${hs.supports.ops.join(', ')}; models ${hs.supports.models.join(', ')}` +
+        `${impl.client.batching ? '; batch' : ''}\n  seed ${seed}, profile ${profile.name} (eps ${profile.eps.toExponential(3)}, flow rtol ${profile.flowRtol})\n`,
+    );
+    const jsonl = values.report ? new JsonlReport(values.report) : undefined;
+    let report;
+    try {
+      report = await checkImplementation(impl, {
+        all: values.all,
+        only: values.only,
+        seed,
+        runs,
+        profile,
+        path: values.path,
+        replayPrefix,
+        report: jsonl,
+        onStart: tty ? (thm, k, total) => process.stderr.write(`\r  [${k + 1}/${total}] ${thm.id}: starting\x1b[K`) : undefined,
+        onRun: tty ? (thm, done, total) => process.stderr.write(`\r  ${thm.id}: ${done}/${total} runs\x1b[K`) : undefined,
+        onResult: (r: CheckResult) => {
+          if (tty) process.stderr.write('\r\x1b[K');
+          out.write(resultLine(r) + '\n');
+          if (r.failure) out.write(clipped(indent(failureBody(r), '    ')) + '\n');
+          else if (r.incidents?.some((i) => i.kind !== 'restart')) out.write(indent(r.incidents.map((i) => `${i.kind}: ${i.message}`).join('\n'), '    ') + '\n');
+        },
+      });
+    } finally {
+      await impl.close();
+    }
+    const s = report.summary;
+    out.write('\n' + renderTable(
+      ['id', 'tier', 'verdict', 'runs', 'time', 'statement'],
+      report.results.map((r) => [r.id, r.tier, r.verdict === 'skipped' ? `skipped (${r.reason})` : r.verdict, String(r.runs), formatMs(r.timeMs), r.title.length > 60 ? r.title.slice(0, 57) + '...' : r.title]),
+      [false, false, false, true, true, false],
+    ) + '\n\n');
+    const crashes = report.incidents.filter((i) => i.kind !== 'restart');
+    if (crashes.length) {
+      out.write(`${crashes.length} transport incidents; the implementation was started ${report.starts} times.${stderrSuffix(impl.client.stderr())}\n`);
+    }
+    for (const [file, text] of [[values.junit, () => renderJunit(report)], [values.markdown, () => renderMarkdown(report)]] as const) {
+      if (!file) continue;
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text());
+    }
+    const written = [jsonl?.path, values.junit, values.markdown].filter(Boolean);
+    out.write(`total time ${formatMs(report.timeMs)}; ${impl.client.stats.requests} requests${impl.client.stats.batches ? ` (${impl.client.stats.batches} batch lines)` : ''}` +
+      `${written.length ? `; reports written to ${written.join(', ')}` : ''}\n`);
+    out.write(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ''}; ` +
+      `profile ${profile.name}: ${report.exitCode === 0 ? 'every must theorem passed' : 'a must theorem FAILED'}\n`);
+    return report.exitCode;
+  },
+};

@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { Implementation } from '../../src/adapters/implementation.ts';
+import { referenceImplementation } from '../../src/adapters/reference.ts';
+import { checkImplementation } from '../../src/check/checkImplementation.ts';
+import { resolveProfile } from '../../src/check/profiles.ts';
+import { AttnflowError } from '../../src/errors.ts';
+import { renderJunit } from '../../src/report/junit.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { noTangentProjection, softmaxWrongAxis } from '../helpers/mutants.ts';
+import { FLOAT32 } from '../../theorems/types.ts';
+import { alternativeIntegrator, float32Implementation } from './altImplementations.ts';
+
+const SUBSET = 'M-SA,S1,S2';
+const LONG = process.env.ATTNFLOW_LONG === '1';
+
+describe('checkImplementation', () => {
+  test('the reference implementation passes every selected must theorem and the report says so', async () => {
+    const report = await checkImplementation(referenceImplementation(), { only: SUBSET, runs: 5 });
+    expect(report.results.map((r) => r.verdict), JSON.stringify(report.results.map((r) => r.failure))).toEqual(['passed', 'passed', 'passed']);
+    expect(report.exitCode).toBe(0);
+    expect(report.profile.name).toBe('float64');
+  });
+
+  test('an implementation without the tangent projection fails M-SA with a shrunk counterexample and a check replay line', async () => {
+    const report = await checkImplementation(noTangentProjection, { only: 'M-SA', runs: 20, seed: 3 });
+    const r = report.results[0];
+    expect(r.verdict).toBe('failed');
+    expect(report.exitCode).toBe(1);
+    expect(r.failure!.replay).toMatch(/^attnflow check .*--only 'M-SA' --seed 3 --path '[\d:]+' --runs 1$/);
+    expect(r.failure!.details!.measured).toBeGreaterThan(r.failure!.details!.tolerance);
+    const ce = r.failure!.counterexample as { X: number[][] };
+    expect(ce.X.length * ce.X[0].length, 'shrunk to a readable size').toBeLessThanOrEqual(9);
+  });
+
+  test('replaying the printed seed and path reproduces the same failure in one run', async () => {
+    const first = (await checkImplementation(softmaxWrongAxis, { only: 'M-SA', runs: 30 })).results[0];
+    expect(first.verdict).toBe('failed');
+    const again = (await checkImplementation(softmaxWrongAxis, { only: 'M-SA', runs: 1, path: first.failure!.path })).results[0];
+    expect(again.verdict).toBe('failed');
+    expect(again.failure!.counterexample).toEqual(first.failure!.counterexample);
+  });
+
+  test('a velocity-only implementation runs M-SA and skips the flow theorems with the reason "needs op flow"', async () => {
+    const ref = referenceImplementation();
+    const report = await checkImplementation({ name: 'velocity-only', models: ['sa', 'usa'], velocity: ref.velocity }, { only: SUBSET, runs: 3 });
+    const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+    expect(byId['M-SA'].verdict).toBe('passed');
+    expect(byId.S1.verdict).toBe('skipped');
+    expect(byId.S1.reason).toBe('needs op flow');
+    expect(report.exitCode).toBe(0);
+  });
+
+  test('a plain-array JS implementation is adapted, and an op that throws fails its theorem with the message', async () => {
+    const ref = referenceImplementation();
+    const plain = {
+      name: 'plain-arrays',
+      velocity: async (req: { X: number[][] }) => {
+        if (req.X.length > 3) throw new RangeError('too many tokens for this toy');
+        const { fromRows, toRows } = await import('../../src/linalg/mat.ts');
+        return toRows(await ref.velocity!({ ...(req as any), X: fromRows(req.X), Q: req && (req as any).Q && fromRows((req as any).Q), K: (req as any).K && fromRows((req as any).K), V: (req as any).V && fromRows((req as any).V) }));
+      },
+    };
+    const report = await checkImplementation(plain, { only: 'M-SA', runs: 40 });
+    const r = report.results[0];
+    expect(r.verdict).toBe('failed');
+    expect(r.failure!.message).toContain('implementation internal: velocity threw RangeError: too many tokens for this toy');
+    expect((r.failure!.counterexample as { X: number[][] }).X.length).toBe(4);
+  });
+
+  test('a wrong shape is reported as a shape failure, not a crash of attnflow', async () => {
+    const ref = referenceImplementation();
+    const bad: Implementation = { ...ref, name: 'short', velocity: async (req) => ({ rows: req.X.rows - 1 || 0, cols: req.X.cols, data: new Float64Array(0) }) };
+    const r = (await checkImplementation(bad, { only: 'M-SA', runs: 5 })).results[0];
+    expect(r.verdict).toBe('failed');
+    expect(r.failure!.message).toMatch(/implementation shape: "velocity" has \d+ rows, expected \d+/);
+  });
+
+  test('results stream to the JSON-lines report as they finish, and JUnit and Markdown renderings carry the verdicts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attnflow-check-'));
+    const path = join(dir, 'r.jsonl');
+    const seen: string[] = [];
+    const report = await checkImplementation(noTangentProjection, {
+      only: SUBSET, runs: 3, report: path,
+      onResult: (r) => seen.push(`${r.id}:${readFileSync(path, 'utf8').trim().split('\n').length}`),
+    });
+    expect(seen).toEqual(['M-SA:1', 'S1:2', 'S2:3']);
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.verdict)).toEqual(report.results.map((r) => r.verdict));
+    const xml = renderJunit(report);
+    expect(xml).toContain('<testsuite name="attnflow check: no-tangent-projection" tests="3" failures="');
+    expect(xml).toMatch(/<failure message="[^"]*tangency[^"]*" type="must">/);
+    expect(xml).toContain('<property name="profile" value="float64"/>');
+    expect((xml.match(/<testcase /g) ?? []).length).toBe(3);
+    const md = renderMarkdown(report);
+    expect(md).toContain('| M-SA | must | **FAIL** |');
+    expect(md).toContain('replay: attnflow check');
+    expect(md).toContain('profile `float64`');
+  });
+});
+
+describe('tolerance profiles', () => {
+  test('float64 is the default, float32 and custom are named in the profile', () => {
+    expect(resolveProfile().name).toBe('float64');
+    expect(resolveProfile({ profile: 'float32' })).toBe(FLOAT32);
+    expect(resolveProfile({ profile: 'custom', eps: 1e-10, flowRtol: 1e-6 })).toEqual({ name: 'custom', eps: 1e-10, flowRtol: 1e-6 });
+    expect(resolveProfile({ flowRtol: 1e-6 }).name).toBe('custom');
+  });
+
+  test('bad profile options are refused with the field and the fix', () => {
+    expect(() => resolveProfile({ profile: 'float16' })).toThrow(AttnflowError);
+    expect(() => resolveProfile({ profile: 'float16' })).toThrow(/--profile.*float32/);
+    expect(() => resolveProfile({ profile: 'float64', eps: 1e-9 })).toThrow(/--profile custom/);
+    expect(() => resolveProfile({ profile: 'custom', eps: -1 })).toThrow(/--eps/);
+  });
+});
+
+describe('no false alarms', () => {
+  // Long variant: 20 seeds and every registered fast theorem (ATTNFLOW_LONG=1).
+  const seeds = LONG ? Array.from({ length: 20 }, (_, k) => 1000 + 17 * k) : [1000, 1017];
+  const only = LONG ? undefined : SUBSET;
+  const runs = LONG ? undefined : 4;
+
+  test.each(seeds)('a float64 implementation with its own adaptive RK4 integrator passes (seed %i)', async (seed) => {
+    const report = await checkImplementation(alternativeIntegrator(), { only, runs, seed });
+    const failed = report.results.filter((r) => r.verdict === 'failed');
+    expect(failed.map((r) => `${r.id}: ${r.failure?.message}`)).toEqual([]);
+  }, LONG ? 600_000 : 60_000);
+
+  test.each(seeds)('a float32 implementation passes under the float32 profile (seed %i)', async (seed) => {
+    const report = await checkImplementation(float32Implementation(), { only, runs, seed, profile: FLOAT32 });
+    const failed = report.results.filter((r) => r.verdict === 'failed');
+    expect(failed.map((r) => `${r.id}: ${r.failure?.message}`)).toEqual([]);
+    expect(report.profile.name).toBe('float32');
+  }, LONG ? 600_000 : 60_000);
+
+  test('the same float32 implementation fails under the float64 profile, so the float32 pass is not vacuous', async () => {
+    const report = await checkImplementation(float32Implementation(), { only: 'M-SA', runs: 20 });
+    expect(report.results[0].verdict).toBe('failed');
+  });
+});
