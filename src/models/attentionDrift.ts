@@ -61,31 +61,43 @@ export function softmaxRowsInPlace(
   rowSum.fill(0);
   if (symmetric) {
     // Cauchy-Schwarz: S_ij <= |q_i| |q_j| <= max_k S_kk, so the largest diagonal entry c bounds every
-    // score and no pass over the matrix is needed for the shift. The margin covers the rounding of the
-    // computed scores. Row i keeps its own weight e^{beta (S_ii - c)}, so the common shift loses no
-    // row while beta (c - min_i S_ii) < 600 (test-design note 1: no 0/0, no overflow).
+    // score and no pass over the matrix is needed for the shift. Rounding can put a computed score
+    // above c by about k eps c; while beta c < 1e9 that moves an exponent by far less than 1. Row i
+    // keeps its own weight e^{beta (S_ii - c)}, so the common shift loses no row while
+    // beta (c - min_i S_ii) < 600 (test-design note 1: no 0/0, no overflow).
     let c = -Infinity, dMin = Infinity;
     for (let i = 0; i < n; i++) {
       const sii = S[i * n + i];
       if (sii > c) c = sii;
       if (sii < dMin) dMin = sii;
     }
-    c += Math.abs(c) * 1e-15 + Number.MIN_VALUE;
-    if (beta * (c - dMin) < 600) {
+    c += Math.abs(c) * 1e-15;
+    if (beta * (c - dMin) < 600 && beta * Math.abs(c) < 1e9) {
       m.fill(c);
       for (let i = 0; i < n; i++) {
-        const o = i * n;
-        const wii = fastExp(beta * (S[o + i] - c));
-        S[o + i] = wii;
-        let z = rowSum[i] + wii;
-        for (let j = i + 1; j < n; j++) {
-          const w = fastExp(beta * (S[o + j] - c));
-          S[o + j] = w;
-          S[j * n + i] = w;
-          z += w;
-          rowSum[j] += w;
+        const w = fastExp(beta * (S[i * n + i] - c));
+        S[i * n + i] = w;
+        rowSum[i] = w;
+      }
+      // Tiles of T x T keep the mirrored (column) writes S_ji in cache for large n.
+      const T = 64;
+      for (let ib = 0; ib < n; ib += T) {
+        const ie = Math.min(n, ib + T);
+        for (let jb = ib; jb < n; jb += T) {
+          const je = Math.min(n, jb + T);
+          for (let i = ib; i < ie; i++) {
+            const o = i * n;
+            let z = 0;
+            for (let j = Math.max(jb, i + 1); j < je; j++) {
+              const w = fastExp(beta * (S[o + j] - c));
+              S[o + j] = w;
+              S[j * n + i] = w;
+              z += w;
+              rowSum[j] += w;
+            }
+            rowSum[i] += z;
+          }
         }
-        rowSum[i] = z;
       }
       return;
     }
@@ -107,7 +119,7 @@ export function softmaxRowsInPlace(
 }
 
 /** Scratch arrays of {@link scaledDrift} (weights, transposed values, ...), reused while small. */
-const SCRATCH_MAX = 1 << 16;
+const SCRATCH_MAX = 1 << 20; // 8 MiB: the weights of n = 1024
 const scratchPool: Float64Array[] = [];
 
 function scratch(slot: number, size: number): Float64Array {

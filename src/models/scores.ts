@@ -45,7 +45,13 @@ export function scoresInto(
 
 /** Copies the upper triangle of the n x n array `S` onto its lower triangle. */
 export function mirrorUpper(S: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) S[j * n + i] = S[i * n + j];
+  // 64 x 64 tiles keep the column writes in cache for large n.
+  for (let ib = 0; ib < n; ib += 64) {
+    for (let jb = ib; jb < n; jb += 64) {
+      const ie = Math.min(n, ib + 64), je = Math.min(n, jb + 64);
+      for (let i = ib; i < ie; i++) for (let j = Math.max(jb, i + 1); j < je; j++) S[j * n + i] = S[i * n + j];
+    }
+  }
 }
 
 /**

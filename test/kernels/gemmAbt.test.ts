@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gemmAbt } from '../../src/kernels/gemmAbt.ts';
+import { mirrorUpper } from '../../src/models/scores.ts';
 import { Rng } from '../../src/random/rng.ts';
 
 function naive(A: Float64Array, B: Float64Array, k: number, i: number, j: number): number {
@@ -46,6 +47,18 @@ describe('gemmAbt', () => {
         worst = Math.max(worst, Math.abs(C[i * n + j] - naive(A, A, k, i, j)) / absDot(A, A, k, i, j));
       }
       expect(worst, `n ${n} k ${k}: ${worst} of sum |a b| vs tol ${tol}`).toBeLessThan(tol);
+    }
+  });
+});
+
+describe('mirrorUpper', () => {
+  it('copies the upper triangle onto the lower one exactly, across tile boundaries', () => {
+    for (const n of [1, 5, 64, 65, 130]) {
+      const S = Float64Array.from({ length: n * n }, (_, t) => t);
+      mirrorUpper(S, n);
+      let bad = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (S[i * n + j] !== (j >= i ? i * n + j : j * n + i)) bad++;
+      expect(bad, `n ${n}: entries differing from the mirrored upper triangle`).toBe(0);
     }
   });
 });

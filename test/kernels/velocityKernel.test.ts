@@ -30,7 +30,7 @@ function check(X: ReturnType<typeof uniformSphere>, params: AttentionParams, lab
 describe('the serial velocity kernel', () => {
   it('agrees with the reference for SA with Q = K = V = I at every beta in 0..1000', () => {
     const rng = new Rng(21);
-    for (const beta of BETAS) for (const [n, d] of [[1, 3], [2, 2], [16, 3], [33, 5], [64, 64]]) {
+    for (const beta of BETAS) for (const [n, d] of [[1, 3], [2, 2], [16, 3], [33, 5], [64, 64], [130, 3]]) {
       check(uniformSphere(n, d, rng), { beta }, `SA n ${n} d ${d} beta ${beta}`);
     }
   });
@@ -78,6 +78,22 @@ describe('the serial velocity kernel', () => {
         for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(W[i * n + j] / rowSum[i] - e[j] / z));
       }
       expect(worst, `beta ${beta}: softmax err ${worst} vs tol ${tol}`).toBeLessThan(tol);
+    }
+  });
+
+  it('beta |c| >= 1e9 (row maxima instead of the diagonal shift) still gives finite tangent SA velocities', () => {
+    const rng = new Rng(25);
+    const X = uniformSphere(30, 4, rng);
+    for (const beta of [2e9, 1e15]) {
+      const v = velocity(X, { beta }).data;
+      for (let i = 0; i < 30; i++) {
+        let s = 0;
+        for (let c = 0; c < 4; c++) {
+          expect(Number.isFinite(v[i * 4 + c]), `beta ${beta}: finite`).toBe(true);
+          s += v[i * 4 + c] * X.data[i * 4 + c];
+        }
+        expect(Math.abs(s), `beta ${beta}: <v_i, x_i> vs tol 1e-15`).toBeLessThan(1e-15);
+      }
     }
   });
 
