@@ -4,6 +4,7 @@ import { circleTrajectoryPlot } from './circleTrajectoryPlot.ts';
 import { figure } from './figure.ts';
 import { gramHeatmap } from './gramHeatmap.ts';
 import { linePlot } from './linePlot.ts';
+import { sphereView } from './sphereView.ts';
 
 /** The sampled trajectory and its diagnostics that {@link simulationFigure} draws. */
 export interface SimulationTrace {
@@ -35,6 +36,7 @@ export function simulationFigure(trace: SimulationTrace, title: string): string 
   const order = trace.order ? [...trace.order] : Array.from({ length: n }, (_, i) => i);
   const panels: string[] = [];
   if (d === 2) panels.push(circleTrajectoryPlot(times, states, { width: 420, height: 280 }));
+  if (d === 3) panels.push(sphereView(states, { width: 300, height: 280, title: 'tokens on S², paths to t = ' + fmtTime(times[last]) }));
   panels.push(
     linePlot([{ label: trace.energyLabel ?? 'energy E_beta', x: times, y: trace.energy }], {
       width: 420, height: 280, title: trace.energyLabel ?? 'energy E_β(X(t))', xLabel: 't', legend: false,
