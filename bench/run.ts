@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Matrix } from 'ml-matrix';
@@ -78,6 +79,7 @@ async function warmPool(): Promise<void> {
   }
 }
 
+const loadBefore = loadavg()[0];
 const np = numpyTimes(); // first, so that python and node do not compete for the cores
 await warmPool();
 const rows: Row[] = [];
@@ -104,6 +106,8 @@ const gf = (n: number, d: number, s: number | null) => (s === null ? '-' : (flop
 const ratio = (base: number | null, s: number) => (base === null ? '-' : (base / s).toFixed(base / s < 1 ? 3 : 2));
 const lines = [
   `SA velocity, Q = K = V = I, beta = ${beta}, unit tokens; median of ${reps} repetitions of at least ${minTime} s.`,
+  `Machine: ${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after ` +
+    '(a load above the core count makes both columns slower and noisier; numpy\'s threaded BLAS suffers most).',
   `attnflow: node ${process.version}, ${poolThreads()} kernel thread(s) (workers did ${poolStats().workerChunks} chunks). ` +
     `numpy: ${typeof np === 'string' ? np : numpyVersion}. GFLOP/s count 4 n^2 d. Ratios are baseline time / attnflow time (> 1: attnflow faster).`,
   '',
@@ -114,6 +118,8 @@ const lines = [
     `${us(r.numpy)} | ${gf(r.n, r.d, r.numpy)} | ${ratio(r.numpy, r.attnflow)} |`),
 ];
 console.log(lines.join('\n'));
-const worst = Math.max(...rows.map((r) => r.maxDiffMlMatrix ?? 0));
-console.log(`\nmax |attnflow - ml-matrix| over all sizes: ${worst.toExponential(2)}`);
+if (!values['no-ml-matrix']) {
+  const worst = Math.max(...rows.map((r) => r.maxDiffMlMatrix ?? 0));
+  console.log(`\nmax |attnflow - ml-matrix| over all sizes (same inputs): ${worst.toExponential(2)}`);
+}
 if (values.json) writeFileSync(values.json, JSON.stringify({ node: process.version, threads: poolThreads(), numpy: numpyVersion || null, rows }, null, 2));
