@@ -3,6 +3,7 @@
  * without normalisation and follow-up results, in run order (fast theorems first). The lead wires this
  * array into `theorems/index.ts`.
  */
+import { oneParticleUniform } from './BBGKY.one-particle-uniform.ts';
 import { hardmaxMidpoint } from './Ex9.3.hardmax-midpoint.ts';
 import { metastableClusters } from './F4.metastable-clusters.ts';
 import { circleSynchronisation } from './FU-circle.synchronisation.ts';
@@ -16,7 +17,7 @@ import { repulsiveSimplex } from './T9.2.repulsive-simplex.ts';
 import { hullShrinks } from './Tab1-V=I.hull-shrinks.ts';
 import type { Theorem } from './types.ts';
 
-/** Batch C theorems: fast ones (T6.7 ... FU-circle), then slow ones (G6.12, T6.9, F4, FU-meta). */
+/** Batch C theorems: fast ones (T6.7 ... FU-circle), then slow ones (G6.12, T6.9, F4, FU-meta, BBGKY). */
 export const batchC: Theorem<any>[] = [
   wendel,
   equiangular,
@@ -29,4 +30,5 @@ export const batchC: Theorem<any>[] = [
   highDimensionTrend,
   metastableClusters,
   metastability,
+  oneParticleUniform,
 ];

@@ -83,3 +83,19 @@ export function biasedSoftmaxField(Z: import('../../src/linalg/mat.ts').Tokens, 
   }
   return out;
 }
+
+/** Adds the tangent drift P^perp_x e_1 to every token (a stray bias term): breaks rotation equivariance. */
+export const driftToE1 = mutate('drift-to-e1', {
+  flow: async (req: FlowRequest) => {
+    const n = req.X.rows, d = req.X.cols;
+    const f = attentionField(req.X, paramsOf(req));
+    const res = flowGeneric((t, y, dy) => {
+      f(t, y, dy);
+      for (let i = 0; i < n; i++) {
+        const x1 = y[i * d];
+        for (let k = 0; k < d; k++) dy[i * d + k] += (k === 0 ? 1 : 0) - x1 * y[i * d + k];
+      }
+    }, Float64Array.from(req.X.data), [...req.times], { rtol: 1e-10, atol: 1e-12, retraction: sphereRetraction(n, d) });
+    return res.states.map((y) => mat(n, d, y));
+  },
+});

@@ -9,13 +9,14 @@ import { equiangularRates } from '../../theorems/T6.8r.equiangular-rates.ts';
 import { repulsiveSimplex } from '../../theorems/T9.2.repulsive-simplex.ts';
 import { hemisphereCertificate } from '../../src/analysis/hemisphere.ts';
 import { batchC } from '../../theorems/batch-c.ts';
+import { BBGKY, BBGKY_EPS, ksUniform, oneParticleUniform } from '../../theorems/BBGKY.one-particle-uniform.ts';
 import { F4_CELLS, F4_STEPS, bernoulliKL, metastableClusters } from '../../theorems/F4.metastable-clusters.ts';
 import { circleSynchronisation } from '../../theorems/FU-circle.synchronisation.ts';
 import { metastability } from '../../theorems/FU-meta.metastability.ts';
 import { PHASE_DEFAULT, makePhaseBoundaryTheorem, phaseBoundary, phaseFalseFailure } from '../../theorems/G6.12.phase-boundary.ts';
 import { T69_FALSE_FAILURE, highDimensionTrend } from '../../theorems/T6.9.high-dimension-trend.ts';
 import { expectFails, expectPasses } from '../helpers/theoremBattery.ts';
-import { betaFixed, biasedSoftmaxField, energyNoDiagonal, halfBeta, halfSpeed, ignoreV, negatedField, unrescaledField } from '../helpers/mutants-c.ts';
+import { betaFixed, biasedSoftmaxField, driftToE1, energyNoDiagonal, halfBeta, halfSpeed, ignoreV, negatedField, unrescaledField } from '../helpers/mutants-c.ts';
 
 const reference = referenceImplementation();
 
@@ -133,6 +134,10 @@ describe('errata used by batch C', () => {
   it('F4 seed counts follow from the Chernoff bound on each median tail', () => {
     for (const c of F4_CELLS) expect(Math.exp(-c.seeds * bernoulliKL(0.5, Math.max(c.pBelow, c.pAbove)))).toBeLessThanOrEqual(2.5e-7);
   });
+  it('BBGKY KS half-width follows from DKW-Massart at total false-failure 1e-6', () => {
+    expect(2 * BBGKY.times.length * Math.exp(-2 * BBGKY.seeds * BBGKY_EPS ** 2)).toBeCloseTo(1e-6, 12);
+    expect(ksUniform([0.125, 0.375, 0.625, 0.875])).toBeCloseTo(0.125, 15);
+  });
   it('T6.9 median brackets give a false-failure bound at most 1e-6', () => {
     expect(T69_FALSE_FAILURE).toBeLessThanOrEqual(1e-6);
   });
@@ -150,8 +155,8 @@ describe('slow batch C theorems (ATTNFLOW_LONG=1)', () => {
   it.runIf(long)('T6.9 holds for the reference engine', async () => {
     await expectPasses(highDimensionTrend, reference);
   }, 900_000);
-  it.runIf(long)('T6.9 fails for an implementation that uses beta / 2 (the deviation stalls at |gamma_{beta/2} - gamma_beta|)', async () => {
-    await expectFails(highDimensionTrend, halfBeta);
+  it.runIf(long)('T6.9 fails for a flow at half speed (the deviation stalls at |gamma_beta(t/2) - gamma_beta(t)|)', async () => {
+    await expectFails(highDimensionTrend, halfSpeed);
   }, 900_000);
   it.runIf(long)('F4 holds for the reference engine', async () => {
     await expectPasses(metastableClusters, reference);
@@ -164,5 +169,11 @@ describe('slow batch C theorems (ATTNFLOW_LONG=1)', () => {
   }, 600_000);
   it.runIf(long)('FU-meta fails for a flow with the temperature fixed at beta = 1', async () => {
     await expectFails(metastability, betaFixed);
+  }, 600_000);
+  it.runIf(long)('BBGKY holds for the reference engine', async () => {
+    await expectPasses(oneParticleUniform, reference);
+  }, 600_000);
+  it.runIf(long)('BBGKY fails for a flow with a stray drift towards e_1', async () => {
+    await expectFails(oneParticleUniform, driftToE1);
   }, 600_000);
 });
