@@ -90,7 +90,7 @@ export async function runSweep<C extends SweepCell, R>(ref: TaskRef, options: Ru
   if (threads <= 1) {
     for (const cell of todo) {
       const s = deriveSeed(seed, cell.id);
-      finish(cell, s, task.run(cell, s));
+      finish(cell, s, await task.run(cell, s));
     }
   } else {
     await runInWorkers(ref, todo, seed, threads, finish);

@@ -26,8 +26,8 @@ export interface SweepTask<C extends SweepCell = SweepCell, R = unknown> {
   readonly name: string;
   /** Every cell, in a fixed order. */
   cells(): C[];
-  /** Runs one cell from its seed; must depend on nothing else (no shared state, no Math.random). */
-  run(cell: C, seed: number): R;
+  /** Runs one cell from its seed; must depend on nothing else (no shared state, no Math.random). May be async. */
+  run(cell: C, seed: number): R | Promise<R>;
 }
 
 /**

@@ -8,9 +8,9 @@ import type { SweepCell, SweepTask, TaskRef } from './types.ts';
 const ref = workerData as TaskRef;
 const mod = (await import(ref.module)) as Record<string, (args: unknown) => SweepTask>;
 const task = mod[ref.factory](ref.args);
-parentPort?.on('message', (msg: { k: number; cell: SweepCell; seed: number }) => {
+parentPort?.on('message', async (msg: { k: number; cell: SweepCell; seed: number }) => {
   try {
-    parentPort?.postMessage({ k: msg.k, result: task.run(msg.cell, msg.seed) });
+    parentPort?.postMessage({ k: msg.k, result: await task.run(msg.cell, msg.seed) });
   } catch (e) {
     parentPort?.postMessage({ k: msg.k, error: (e as Error)?.stack ?? String(e) });
   }

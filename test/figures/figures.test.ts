@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
+import { runCli } from '../cli/capture.ts';
 import { describe, expect, it } from 'vitest';
 import { layerStep } from '../../src/models/layer.ts';
 import { mat, maxAbsDiff } from '../../src/linalg/mat.ts';
@@ -119,5 +123,28 @@ describe('the paper\'s figures', () => {
   it('median takes the middle of an even list as the mean of the two middle values', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('the figure CLI: two shards run apart, their cells.jsonl concatenated, draw the same figure as one run (nothing recomputed)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'attnflow-figure-'));
+    const common = ['figure', 'phase-diagram', '--n', '8', '--betas', '1,4', '--seeds', '2', '--t', '2', '--dt', '1', '--workers', '1'];
+    for (const i of [1, 2]) {
+      const r = await runCli([...common, '--shard', `${i}/2`, '--out', join(root, `s${i}`)]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const merged = join(root, 'merged');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(merged);
+    writeFileSync(join(merged, 'cells.jsonl'), readFileSync(join(root, 's2', 'cells.jsonl'), 'utf8') + readFileSync(join(root, 's1', 'cells.jsonl'), 'utf8'));
+    const m = await runCli([...common, '--out', merged]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stdout).toContain('0 cells computed, 4 resumed');
+    const whole = await runCli([...common, '--out', join(root, 'whole')]);
+    expect(whole.stdout).toContain('4 cells computed');
+    expect(readFileSync(join(merged, 'phase-diagram.svg'), 'utf8')).toBe(readFileSync(join(root, 'whole', 'phase-diagram.svg'), 'utf8'));
+    expect(existsSync(join(merged, 'phase-diagram.png'))).toBe(true);
+    const bad = await runCli(['figure', 'fig9']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('phase-diagram');
   });
 });

@@ -57,3 +57,16 @@ describe('sweeps', () => {
     expect(() => parseShard('5/4')).toThrow(/--shard/);
   });
 });
+
+describe('verify as a sweep', () => {
+  it('theorem cells: shards 1/2 and 2/2 together give the verdicts of the unsharded run, in a worker pool too', async () => {
+    const { theoremTaskRef } = await import('../../src/sweep/theoremTask.ts');
+    const tref = theoremTaskRef({ ids: ['M-SA', 'S1', 'S2'], runs: 4 });
+    const whole = await runSweep(tref, { seed: 42, workers: 1 });
+    expect(whole.records.map((r) => r.id)).toEqual(['M-SA', 'S1', 'S2']);
+    for (const r of whole.records) expect((r.result as { verdict: string }).verdict).toBe('passed');
+    const a = await runSweep(tref, { seed: 42, workers: 1, shard: { index: 1, count: 2 } });
+    const b = await runSweep(tref, { seed: 42, workers: 2, shard: { index: 2, count: 2 } });
+    expect(mergeRecords([...b.records, ...a.records], whole.records.map((r) => r.id))).toEqual(whole.records);
+  });
+});
