@@ -7,6 +7,7 @@ import { oneParticleUniform } from './BBGKY.one-particle-uniform.ts';
 import { hardmaxMidpoint } from './Ex9.3.hardmax-midpoint.ts';
 import { metastableClusters } from './F4.metastable-clusters.ts';
 import { circleSynchronisation } from './FU-circle.synchronisation.ts';
+import { longContext } from './FU-LC.long-context.ts';
 import { metastability } from './FU-meta.metastability.ts';
 import { phaseBoundary } from './G6.12.phase-boundary.ts';
 import { wendel } from './T6.7.wendel.ts';
@@ -17,7 +18,7 @@ import { repulsiveSimplex } from './T9.2.repulsive-simplex.ts';
 import { hullShrinks } from './Tab1-V=I.hull-shrinks.ts';
 import type { Theorem } from './types.ts';
 
-/** Batch C theorems: fast ones (T6.7 ... FU-circle), then slow ones (G6.12, T6.9, F4, FU-meta, BBGKY). */
+/** Batch C theorems: fast ones (T6.7 ... FU-circle), then slow ones (G6.12, T6.9, F4, FU-meta, BBGKY, FU-LC). */
 export const batchC: Theorem<any>[] = [
   wendel,
   equiangular,
@@ -31,4 +32,5 @@ export const batchC: Theorem<any>[] = [
   metastableClusters,
   metastability,
   oneParticleUniform,
+  longContext,
 ];

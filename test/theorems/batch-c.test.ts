@@ -11,6 +11,7 @@ import { hemisphereCertificate } from '../../src/analysis/hemisphere.ts';
 import { batchC } from '../../theorems/batch-c.ts';
 import { BBGKY, BBGKY_EPS, ksUniform, oneParticleUniform } from '../../theorems/BBGKY.one-particle-uniform.ts';
 import { F4_CELLS, F4_STEPS, bernoulliKL, metastableClusters } from '../../theorems/F4.metastable-clusters.ts';
+import { longContext, longContextLimit, oneLayerCosine } from '../../theorems/FU-LC.long-context.ts';
 import { circleSynchronisation } from '../../theorems/FU-circle.synchronisation.ts';
 import { metastability } from '../../theorems/FU-meta.metastability.ts';
 import { PHASE_DEFAULT, makePhaseBoundaryTheorem, phaseBoundary, phaseFalseFailure } from '../../theorems/G6.12.phase-boundary.ts';
@@ -138,6 +139,12 @@ describe('errata used by batch C', () => {
     expect(2 * BBGKY.times.length * Math.exp(-2 * BBGKY.seeds * BBGKY_EPS ** 2)).toBeCloseTo(1e-6, 12);
     expect(ksUniform([0.125, 0.375, 0.625, 0.875])).toBeCloseTo(0.125, 15);
   });
+  it('FU-LC: at the threshold the exact one-layer cosine tends to 4 rho / (1 + 3 rho)', () => {
+    const rho = 0.5, gamma = 1 / (1 - rho);
+    expect(longContextLimit(rho, gamma)).toBeCloseTo(0.8, 15);
+    const err = Math.abs(oneLayerCosine(1e9, rho, gamma * Math.log(1e9)) - 0.8);
+    expect(err, `err ${err} vs tol 1e-6`).toBeLessThan(1e-6);
+  });
   it('T6.9 median brackets give a false-failure bound at most 1e-6', () => {
     expect(T69_FALSE_FAILURE).toBeLessThanOrEqual(1e-6);
   });
@@ -175,5 +182,11 @@ describe('slow batch C theorems (ATTNFLOW_LONG=1)', () => {
   }, 600_000);
   it.runIf(long)('BBGKY fails for a flow with a stray drift towards e_1', async () => {
     await expectFails(oneParticleUniform, driftToE1);
+  }, 600_000);
+  it.runIf(long)('FU-LC holds for the reference engine', async () => {
+    await expectPasses(longContext, reference);
+  }, 600_000);
+  it.runIf(long)('FU-LC fails for an implementation that uses beta / 2', async () => {
+    await expectFails(longContext, halfBeta);
   }, 600_000);
 });
