@@ -6,8 +6,9 @@
  * counted) and speed ratios (baseline time / attnflow time: above 1 means attnflow is faster).
  *
  * Options: --sizes 16x3,64x64 (default n in {16, 64, 256, 1024} x d in {3, 64, 512}), --reps 5,
- * --min-time 0.05 (seconds per repetition), --no-numpy, --no-ml-matrix, --threads N (kernel threads),
- * --json FILE (also write the results as JSON).
+ * --min-time 0.05 (seconds per repetition), --stat median|min (which repetition the table reports,
+ * default median; min is the least disturbed one on a busy machine), --no-numpy, --no-ml-matrix,
+ * --threads N (kernel threads), --json FILE (also write the results as JSON).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     reps: { type: 'string', default: '5' },
     'min-time': { type: 'string', default: '0.05' },
+    stat: { type: 'string', default: 'median' },
     'no-numpy': { type: 'boolean', default: false },
     'no-ml-matrix': { type: 'boolean', default: false },
     threads: { type: 'string' },
@@ -52,6 +54,11 @@ for (const [n, d] of sizes) {
   }
 }
 const reps = Number(values.reps), minTime = Number(values['min-time']);
+const stat = values.stat === 'min' ? 'min' : 'median';
+if (values.stat !== 'min' && values.stat !== 'median') {
+  console.error(`--stat: "${values.stat}" is not a statistic. Fix: pass --stat median or --stat min`);
+  process.exit(2);
+}
 if (values.threads !== undefined) configurePool({ threads: Number(values.threads) });
 const beta = 1;
 const flops = (n: number, d: number) => 4 * n * n * d;
@@ -64,9 +71,9 @@ function numpyTimes(): Map<string, number> | string {
   const cfg = JSON.stringify({ sizes, beta, reps, minTime });
   const res = spawnSync('python3', [script, cfg], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (res.status !== 0) return `failed: ${res.stderr.trim().split('\n').pop()}`;
-  const out = JSON.parse(res.stdout) as { numpy: string; results: { n: number; d: number; seconds: number }[] };
+  const out = JSON.parse(res.stdout) as { numpy: string; results: { n: number; d: number; seconds: number; min: number }[] };
   numpyVersion = out.numpy;
-  return new Map(out.results.map((r) => [`${r.n}x${r.d}`, r.seconds]));
+  return new Map(out.results.map((r) => [`${r.n}x${r.d}`, stat === 'min' ? r.min : r.seconds]));
 }
 let numpyVersion = '';
 
@@ -86,12 +93,12 @@ const rows: Row[] = [];
 for (const [n, d] of sizes) {
   const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
   const params = { beta };
-  const attnflow = timePerCall(() => velocity(X, params, { validate: false }), { minTime, reps });
+  const attnflow = timePerCall(() => velocity(X, params, { validate: false }), { minTime, reps })[stat];
   let mlMatrix: number | null = null, maxDiffMlMatrix: number | null = null;
   if (!values['no-ml-matrix']) {
     const M = new Matrix(toRows(X));
     const slow = flops(n, d) > 1e9; // a single naive evaluation takes seconds there
-    mlMatrix = timePerCall(() => naiveVelocity(M, beta), { minTime: slow ? 0 : minTime, reps: slow ? 1 : reps });
+    mlMatrix = timePerCall(() => naiveVelocity(M, beta), { minTime: slow ? 0 : minTime, reps: slow ? 1 : reps })[stat];
     const a = velocity(X, params).data, b = naiveVelocity(M, beta).to1DArray();
     maxDiffMlMatrix = 0;
     for (let i = 0; i < a.length; i++) maxDiffMlMatrix = Math.max(maxDiffMlMatrix, Math.abs(a[i] - b[i]));
@@ -105,7 +112,8 @@ const us = (s: number | null) => (s === null ? '-' : s < 1e-3 ? (s * 1e6).toFixe
 const gf = (n: number, d: number, s: number | null) => (s === null ? '-' : (flops(n, d) / s / 1e9).toFixed(2));
 const ratio = (base: number | null, s: number) => (base === null ? '-' : (base / s).toFixed(base / s < 1 ? 3 : 2));
 const lines = [
-  `SA velocity, Q = K = V = I, beta = ${beta}, unit tokens; median of ${reps} repetitions of at least ${minTime} s.`,
+  `SA velocity, Q = K = V = I, beta = ${beta}, unit tokens; ${stat === 'min' ? 'fastest' : 'median'} of ${reps} repetitions of at least ${minTime} s ` +
+    '(ml-matrix: one evaluation above 1e9 flops).',
   `Machine: ${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after ` +
     '(a load above the core count makes both columns slower and noisier; numpy\'s threaded BLAS suffers most).',
   `attnflow: node ${process.version}, ${poolThreads()} kernel thread(s) (workers did ${poolStats().workerChunks} chunks). ` +

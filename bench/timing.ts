@@ -2,17 +2,23 @@
 export interface TimingOptions {
   /** Seconds one repetition lasts at least (default 0.05): the inner loop doubles until it does. */
   readonly minTime?: number;
-  /** Repetitions; the median is reported (default 5). */
+  /** Repetitions (default 5). */
   readonly reps?: number;
   /** Stop after this many seconds of repetitions even if fewer than `reps` ran (default 10). */
   readonly budget?: number;
 }
 
+/** Seconds per call: the median of the repetitions, and the fastest one. */
+export interface Timing {
+  readonly median: number;
+  readonly min: number;
+}
+
 /**
- * Median seconds per call of `fn`: the inner loop is calibrated so that one repetition lasts about
+ * Seconds per call of `fn` (median and fastest repetition): the inner loop is calibrated so that one repetition lasts about
  * `minTime` (per-call overhead and timer resolution then do not matter), like bench/numpy_velocity.py.
  */
-export function timePerCall(fn: () => unknown, options: TimingOptions = {}): number {
+export function timePerCall(fn: () => unknown, options: TimingOptions = {}): Timing {
   const minTime = options.minTime ?? 0.05, reps = options.reps ?? 5, budget = options.budget ?? 10;
   fn();
   let inner = 1;
@@ -32,5 +38,5 @@ export function timePerCall(fn: () => unknown, options: TimingOptions = {}): num
     if ((performance.now() - start) / 1000 > budget) break;
   }
   samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return { median: samples[Math.floor(samples.length / 2)], min: samples[0] };
 }
