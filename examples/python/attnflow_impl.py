@@ -314,15 +314,16 @@ def main(argv):
     for line in sys.stdin:
         if not line.strip():
             continue
-        if impl.opts["fault"] == "garbage" and impl.count + 1 >= opts["fault_after"] and '"cmd":"start"' not in line.replace(" ", ""):
-            impl.count += 1
-            out.write("this is not JSON\n")
-            out.flush()
-            continue
         try:
             req = json.loads(line)
         except ValueError as e:
             out.write(json.dumps({"seq": None, "error": {"kind": "invalid-request", "message": f"line is not JSON: {e}"}}) + "\n")
+            out.flush()
+            continue
+        if opts["fault"] == "garbage" and req.get("cmd") == "run" and impl.count + 1 >= opts["fault_after"] \
+                and opts["fault_op"] in (None, req.get("op")):
+            impl.count += 1
+            out.write("this is not JSON\n")
             out.flush()
             continue
         cmd = req.get("cmd")

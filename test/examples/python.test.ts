@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'vitest';
+import { subprocessImplementation } from '../../src/adapters/subprocess.ts';
+import type { CheckOptions, CheckReport } from '../../src/check/checkImplementation.ts';
+import { checkImplementation } from '../../src/check/checkImplementation.ts';
+import { HAVE_NUMPY, pythonImpl } from '../adapters/pythonAvailable.ts';
+
+const LONG = process.env.ATTNFLOW_LONG === '1';
+
+async function check(flags: string, options: CheckOptions): Promise<CheckReport> {
+  const impl = await subprocessImplementation(pythonImpl(flags), { timeoutSeconds: 60 });
+  try {
+    return await checkImplementation(impl, { replayPrefix: `attnflow check --impl '${pythonImpl(flags)}'`, ...options });
+  } finally {
+    await impl.close();
+  }
+}
+
+describe.skipIf(!HAVE_NUMPY)('the numpy example implementation', () => {
+  test('the correct implementation passes every selected theorem', async () => {
+    const report = await check('', LONG ? {} : { only: 'M-SA,S1,S2', runs: 4 });
+    const bad = report.results.filter((r) => r.verdict === 'failed').map((r) => `${r.id}: ${r.failure?.message}`);
+    expect(bad).toEqual([]);
+    expect(report.exitCode).toBe(0);
+    expect(report.incidents).toEqual([]);
+  }, LONG ? 600_000 : 60_000);
+
+  // Each deliberate bug is flagged under the theorem it violates, with a small counterexample.
+  test.concurrent.each([
+    ['no-projection', 'M-SA', /tangency/],
+    ['softmax-axis', 'M-SA', /v_i - v_i\^ref/],
+    ['overflow', 'M-SA', /non-finite number NaN/],
+    ['euler-no-renorm', 'S1', /\|x_i\(t\)\| - 1/],
+    ['gauss-seidel', 'S2', /flow_t\(pi X\) - pi flow_t\(X\)/],
+  ])('--bug %s fails %s', async (bug, id, message) => {
+    const report = await check(`--bug ${bug}`, { only: id, runs: 25 });
+    const r = report.results[0];
+    expect(r.verdict, JSON.stringify(r)).toBe('failed');
+    expect(r.failure!.message).toMatch(message);
+    expect(r.failure!.replay).toContain(`--bug ${bug}' --only '${id}' --seed 42 --path`);
+    const ce = r.failure!.counterexample as { X: number[][] };
+    expect(ce.X.length, 'a counterexample small enough to read').toBeLessThanOrEqual(4);
+    expect(report.exitCode).toBe(1);
+  }, 120_000);
+
+  test('a crash in op flow is recorded against the flow theorem with the stderr tail, and the velocity theorem still passes', async () => {
+    const report = await check('--fault crash --fault-op flow', { only: 'M-SA,S1', runs: 5 });
+    const [msa, s1] = report.results;
+    expect(msa.verdict).toBe('passed');
+    expect(s1.verdict).toBe('failed');
+    expect(s1.failure!.message).toContain('implementation crash');
+    expect(s1.failure!.message).toContain('exited with status 3');
+    expect(s1.stderr!.join('\n')).toContain('simulated crash');
+    expect(s1.incidents!.filter((i) => i.kind === 'crash').length).toBe(3);
+    expect(report.starts, 'restarted after each crash until the breaker stopped S1').toBe(3);
+  }, 60_000);
+});
