@@ -69,7 +69,7 @@ export const hpOrder: Theorem<OrderCase> = {
   kind: 'high-prec',
   cost: 'fast',
   needs: { ops: ['layer'], models: ['sa', 'usa'] },
-  runs: 4,
+  runs: 6,
   arbitrary: (ctx) =>
     fc
       .tuple(
