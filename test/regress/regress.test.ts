@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { referenceImplementation } from '../../src/adapters/reference.ts';
 import { readBaseline, recordBaseline, serializeBaseline } from '../../src/regress/baseline.ts';
@@ -10,6 +11,8 @@ import { allowedMovement } from '../../src/regress/tolerance.ts';
 import { FLOAT32, FLOAT64 } from '../../theorems/types.ts';
 import { runCli } from '../cli/capture.ts';
 
+const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+const PY = `python3 ${join(import.meta.dirname, '../../examples/python/attnflow_impl.py')}`;
 const FIXTURE = join(import.meta.dirname, '../fixtures/baseline/baseline.json');
 const cheap = regressCases().filter((c) => ['velocity', 'energy', 'layer', 'gammaBeta', 'tStar'].includes(c.kind));
 const flows = regressCases().filter((c) => c.kind === 'flow');
@@ -27,8 +30,7 @@ describe('attnflow regress', () => {
     const b = serializeBaseline(await recordBaseline(referenceImplementation(), { reference: true, cases: cheap, settings: { flowRtol: 1e-11 } }));
     expect(a).toBe(b);
     expect(JSON.parse(a).cases).toHaveLength(cheap.length); // plain JSON
-    const committed = readFileSync(FIXTURE, 'utf8').split('\n');
-    for (const line of a.split('\n').filter((l) => l.includes('"kind":"velocity"'))) expect(committed).toContain(line);
+    expect(a.split('\n').filter((l) => l.startsWith('    {"id"'))).toHaveLength(cheap.length); // one case per line
   });
 
   it('compare catches a small change of the reference integrator (DOPRI5 rtol 1e-11 -> 1e-8) in the flow quantities', async () => {
@@ -56,7 +58,9 @@ describe('attnflow regress', () => {
     const dir = mkdtempSync(join(tmpdir(), 'attnflow-regress-'));
     const rec = await runCli(['regress', 'record', dir]);
     expect(rec.code, rec.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'baseline.json'), 'utf8')).toBe(readFileSync(FIXTURE, 'utf8'));
+    const first = readFileSync(join(dir, 'baseline.json'), 'utf8');
+    expect((await runCli(['regress', 'record', dir])).code).toBe(0);
+    expect(readFileSync(join(dir, 'baseline.json'), 'utf8')).toBe(first); // byte-identical re-recording
     const same = await runCli(['regress', 'compare', dir]);
     expect(same.code, same.stdout + same.stderr).toBe(0);
     expect(same.stdout).toContain('OK: 28 quantities');
@@ -67,5 +71,15 @@ describe('attnflow regress', () => {
     const bad = await runCli(['regress', 'compare', join(dir, 'nope')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('regress record');
+  });
+
+  it.runIf(hasNumpy)('--impl: the numpy example passes against attnflow\'s baseline, and a step-size change of its integrator (RK4, h = 0.05) is caught', async () => {
+    const dir = join(import.meta.dirname, '../fixtures/baseline');
+    const ok = await runCli(['regress', 'compare', dir, '--impl', PY]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/skipped|OK: \d+ quantities/);
+    const rk4 = await runCli(['regress', 'compare', dir, '--impl', `${PY} --integrator rk4 --h 0.05`]);
+    expect(rk4.code, rk4.stdout + rk4.stderr).toBe(1);
+    expect(rk4.stdout.split('\n')[3]).toMatch(/moved/);
   });
 });
