@@ -8,7 +8,8 @@
  * Options: --sizes 16x3,64x64 (default n in {16, 64, 256, 1024} x d in {3, 64, 512}), --reps 5,
  * --min-time 0.05 (seconds per repetition), --stat median|min (which repetition the table reports,
  * default median; min is the least disturbed one on a busy machine), --no-numpy, --no-ml-matrix,
- * --threads N (kernel threads), --json FILE (also write the results as JSON).
+ * --threads N (kernel threads), --numpy-threads N (OPENBLAS_NUM_THREADS for numpy; default: its own
+ * choice), --json FILE (also write the results as JSON).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'no-numpy': { type: 'boolean', default: false },
     'no-ml-matrix': { type: 'boolean', default: false },
     threads: { type: 'string' },
+    'numpy-threads': { type: 'string' },
     json: { type: 'string' },
   },
   strict: true,
@@ -69,7 +71,9 @@ function numpyTimes(): Map<string, number> | string {
   if (probe.status !== 0) return 'skipped (python3 with numpy not found)';
   const script = fileURLToPath(new URL('./numpy_velocity.py', import.meta.url));
   const cfg = JSON.stringify({ sizes, beta, reps, minTime });
-  const res = spawnSync('python3', [script, cfg], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const nt = values['numpy-threads'];
+  const env = nt === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: nt, OMP_NUM_THREADS: nt, MKL_NUM_THREADS: nt };
+  const res = spawnSync('python3', [script, cfg], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (res.status !== 0) return `failed: ${res.stderr.trim().split('\n').pop()}`;
   const out = JSON.parse(res.stdout) as { numpy: string; results: { n: number; d: number; seconds: number; min: number }[] };
   numpyVersion = out.numpy;
@@ -117,7 +121,7 @@ const lines = [
   `Machine: ${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after ` +
     '(a load above the core count makes both columns slower and noisier; numpy\'s threaded BLAS suffers most).',
   `attnflow: node ${process.version}, ${poolThreads()} kernel thread(s) (workers did ${poolStats().workerChunks} chunks). ` +
-    `numpy: ${typeof np === 'string' ? np : numpyVersion}. GFLOP/s count 4 n^2 d. Ratios are baseline time / attnflow time (> 1: attnflow faster).`,
+    `numpy: ${typeof np === 'string' ? np : numpyVersion}${values['numpy-threads'] ? ` with ${values['numpy-threads']} BLAS thread(s)` : ''}. GFLOP/s count 4 n^2 d. Ratios are baseline time / attnflow time (> 1: attnflow faster).`,
   '',
   '| n | d | attnflow us | attnflow GFLOP/s | ml-matrix us | vs ml-matrix | numpy us | numpy GFLOP/s | vs numpy |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
