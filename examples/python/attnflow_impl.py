@@ -34,7 +34,7 @@ FAULTS = ["crash", "hang", "garbage", "wrong-seq", "wrong-shape", "nan", "error"
 # ---------------------------------------------------------------- Mathematics
 
 def matrix(m, d):
-    """A wire matrix (null = identity) as a d x d array."""
+    """A wire matrix (null = identity) as a d x d array (numpy reads "NaN"/"Infinity" strings too)."""
     return np.eye(d) if m is None else np.asarray(m, dtype=float)
 
 
@@ -188,12 +188,15 @@ class Refused(Exception):
 
 
 def decode(v):
-    """Wire numbers: JSON numbers, or "NaN" / "Infinity" / "-Infinity"."""
-    if isinstance(v, list):
-        return [decode(x) for x in v]
+    """Wire numbers: JSON numbers, or "NaN" / "Infinity" / "-Infinity" (float() reads all three)."""
     if isinstance(v, str):
         return float(v)
     return v
+
+
+def array(v):
+    """A wire matrix as a float array; numpy's float conversion also reads the non-finite strings."""
+    return np.asarray(v, dtype=float)
 
 
 def wire(x):
@@ -222,25 +225,25 @@ class Implementation:
         op = req.get("op")
         if op not in ("velocity", "flow", "layer", "energy"):
             raise Refused("not-supported", f"op {op!r} is not supported")
-        X = np.asarray(decode(req["X"]), dtype=float)
+        X = array(req["X"])
         if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
             raise Refused("invalid-request", "X must be a non-empty n x d array")
         d = X.shape[1]
         beta = float(decode(req["beta"]))
-        Q, K = matrix(decode(req.get("Q")), d), matrix(decode(req.get("K")), d)
+        Q, K = matrix(req.get("Q"), d), matrix(req.get("K"), d)
         bug = self.opts["bug"]
         if op == "energy":
             if beta <= 0:
                 raise Refused("invalid-request", "energy needs beta > 0")
             return {"energy": wire(energy(X, Q, K, beta))}
-        V, model = matrix(decode(req.get("V")), d), req["model"]
+        V, model = matrix(req.get("V"), d), req["model"]
         if model not in ("sa", "usa"):
             raise Refused("not-supported", f"model {model!r} is not supported")
         if op == "velocity":
             return {"velocity": encode(velocity(X, Q, K, V, beta, model, bug))}
         if op == "layer":
             return {"states": [encode(s) for s in layer(X, Q, K, V, beta, model, float(req["h"]), int(req["steps"]), bug)]}
-        times = [float(t) for t in decode(req["times"])]
+        times = [float(decode(t)) for t in req["times"]]
         f = lambda Y: velocity(Y, Q, K, V, beta, model, bug)
         if bug in ("euler-no-renorm", "gauss-seidel"):
             states = flow_buggy(f, X, times, bug)

@@ -253,13 +253,16 @@ export class ProtocolClient {
 
   private onStdout(child: ChildProcess, chunk: string): void {
     if (child !== this.child) return;
+    // Scan only the new chunk for a newline: a long batch answer arrives in many chunks.
+    const from = this.stdoutBuf.length;
     this.stdoutBuf += chunk;
-    let nl: number;
-    while (child === this.child && (nl = this.stdoutBuf.indexOf('\n')) >= 0) {
+    if (chunk.indexOf('\n') < 0) return;
+    let nl = this.stdoutBuf.indexOf('\n', from);
+    while (child === this.child && nl >= 0) {
       const line = this.stdoutBuf.slice(0, nl).replace(/\r$/, '');
       this.stdoutBuf = this.stdoutBuf.slice(nl + 1);
-      if (line.trim() === '') continue;
-      this.onLine(line);
+      if (line.trim() !== '') this.onLine(line);
+      nl = this.stdoutBuf.indexOf('\n');
     }
   }
 
