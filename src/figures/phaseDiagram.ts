@@ -121,8 +121,11 @@ export function phaseDiagramSvg(args: PhaseArgs, grid: PhaseGrid, options: Phase
   return svgDocument(width, height, parts);
 }
 
-/** The same picture as an RGBA raster (cells only, beta upwards), `scale` pixels per cell, for {@link encodePng}. */
-export function phaseDiagramRaster(grid: PhaseGrid, scale = 8): { width: number; height: number; rgba: Uint8Array } {
+/**
+ * The same picture as an RGBA raster (cells, beta upwards, `scale` pixels per cell) with the curve
+ * (6.12) in orange when `curve` gives n and delta, for {@link encodePng}.
+ */
+export function phaseDiagramRaster(grid: PhaseGrid, scale = 8, curve?: { n: number; delta: number }): { width: number; height: number; rgba: Uint8Array } {
   const T = grid.times.length, B = grid.betas.length;
   const width = T * scale, height = B * scale;
   const rgba = new Uint8Array(width * height * 4);
@@ -131,6 +134,21 @@ export function phaseDiagramRaster(grid: PhaseGrid, scale = 8): { width: number;
     for (let x = 0; x < width; x++) {
       const [r, g, bl] = probabilityRgb(grid.fraction[b][Math.floor(x / scale)]);
       rgba.set([r, g, bl, 255], (y * width + x) * 4);
+    }
+  }
+  if (curve && T > 1 && B > 1) {
+    const tE = edges(grid.times), bE = edges(grid.betas);
+    let prevX: number | undefined;
+    for (let y = 0; y < height; y++) {
+      // Pixel row y covers beta from the top edge down; sample its centre.
+      const beta = bE[bE.length - 1] - ((y + 0.5) / height) * (bE[bE.length - 1] - bE[0]);
+      if (beta < 0) continue;
+      const ts = tStar('sa', curve.n, beta, curve.delta);
+      const x = Math.round(((ts - tE[0]) / (tE[tE.length - 1] - tE[0])) * width);
+      // Where the curve is nearly flat, join it to the previous row's point so it stays connected.
+      const from = Math.min(x, prevX ?? x) - 1, to = Math.max(x, prevX ?? x) + 1;
+      for (let px = Math.max(0, from); px <= Math.min(width - 1, to); px++) rgba.set([213, 94, 0, 255], (y * width + px) * 4);
+      prevX = x;
     }
   }
   return { width, height, rgba };

@@ -76,6 +76,10 @@ describe('the paper\'s figures', () => {
     expect(svg).toContain('class="gamma-curve"');
     const r = phaseDiagramRaster(g, 4);
     expect(r.width).toBe(6 * 4);
+    const withCurve = phaseDiagramRaster(g, 4, { n: 32, delta: 1e-3 });
+    let orange = 0;
+    for (let k = 0; k < withCurve.rgba.length; k += 4) if (withCurve.rgba[k] === 213 && withCurve.rgba[k + 1] === 94) orange++;
+    expect(orange).toBeGreaterThan(0);
   });
 
   it('the curve Gamma (6.12) for SA, n = 32, delta = 1e-3 leaves the window t <= 30 at beta = 6.9065 (THEORY §6.3)', () => {

@@ -112,7 +112,7 @@ export const figureCommand: Command = {
       writeFileSync(join(out, 'phase-diagram.svg'), phaseDiagramSvg(args, g));
       files.push('phase-diagram.svg');
       if (!values['no-png']) {
-        const r = phaseDiagramRaster(g);
+        const r = phaseDiagramRaster(g, 8, { n: args.n, delta: args.delta });
         writeFileSync(join(out, 'phase-diagram.png'), encodePng(r.width, r.height, r.rgba));
         files.push('phase-diagram.png');
       }
