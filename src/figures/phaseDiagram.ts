@@ -117,7 +117,10 @@ export function phaseDiagramSvg(args: PhaseArgs, grid: PhaseGrid, options: Phase
   }
   parts.push(el('rect', { x: bx, y: frame.top, width: 14, height: frame.height, fill: 'none', stroke: '#333' }));
   for (const v of [0, 0.5, 1]) parts.push(text(bx + 18, frame.top + (1 - v) * frame.height + 4, String(v), { fill: '#333' }));
-  parts.push(text(bx, frame.top - 8, `P(⟨x_i,x_j⟩ > 1−${args.delta})`, { fill: '#333', 'font-size': 10 }));
+  // Short enough to stay inside the panel: the bar's meaning, then its threshold.
+  parts.push(text(bx + 52, frame.top + frame.height / 2, `pairs with ⟨x_i,x_j⟩ > 1−δ, δ = ${args.delta}`, {
+    fill: '#333', 'font-size': 10, 'text-anchor': 'middle', transform: `rotate(-90 ${bx + 52} ${frame.top + frame.height / 2})`,
+  }));
   return svgDocument(width, height, parts);
 }
 
