@@ -6,10 +6,10 @@ import { HAVE_NUMPY, pythonImpl } from '../adapters/pythonAvailable.ts';
 
 const LONG = process.env.ATTNFLOW_LONG === '1';
 
-async function check(flags: string, options: CheckOptions): Promise<CheckReport> {
-  const impl = await subprocessImplementation(pythonImpl(flags), { timeoutSeconds: 60 });
+async function check(flags: string, options: CheckOptions, command = pythonImpl(flags)): Promise<CheckReport> {
+  const impl = await subprocessImplementation(command, { timeoutSeconds: 60 });
   try {
-    return await checkImplementation(impl, { replayPrefix: `attnflow check --impl '${pythonImpl(flags)}'`, ...options });
+    return await checkImplementation(impl, { replayPrefix: `attnflow check --impl '${command}'`, ...options });
   } finally {
     await impl.close();
   }
@@ -31,12 +31,13 @@ describe.skipIf(!HAVE_NUMPY)('the numpy example implementation', () => {
     ['overflow', 'M-SA', /non-finite number NaN/],
     ['euler-no-renorm', 'S1', /\|x_i\(t\)\| - 1/],
     ['gauss-seidel', 'S2', /flow_t\(pi X\) - pi flow_t\(X\)/],
-  ])('--bug %s fails %s', async (bug, id, message) => {
-    const report = await check(`--bug ${bug}`, { only: id, runs: 25 });
+  ])('examples/broken/%s.sh fails %s', async (bug, id, message) => {
+    const report = await check('', { only: id, runs: 25 }, `sh examples/broken/${bug}.sh`);
+    expect(report.implementation.name).toBe(`numpy-example+${bug}`);
     const r = report.results[0];
     expect(r.verdict, JSON.stringify(r)).toBe('failed');
     expect(r.failure!.message).toMatch(message);
-    expect(r.failure!.replay).toContain(`--bug ${bug}' --only '${id}' --seed 42 --path`);
+    expect(r.failure!.replay).toContain(`--impl 'sh examples/broken/${bug}.sh' --only '${id}' --seed 42 --path`);
     const ce = r.failure!.counterexample as { X: number[][] };
     expect(ce.X.length, 'a counterexample small enough to read').toBeLessThanOrEqual(4);
     expect(report.exitCode).toBe(1);
