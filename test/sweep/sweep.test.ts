@@ -70,3 +70,12 @@ describe('verify as a sweep', () => {
     expect(mergeRecords([...b.records, ...a.records], whole.records.map((r) => r.id))).toEqual(whole.records);
   });
 });
+
+describe('sweep errors', () => {
+  it('a cell that throws fails the sweep with an error naming the cell, in a worker and in the caller\'s thread', async () => {
+    const fref = { module: new URL('./failingTask.ts', import.meta.url).href, factory: 'failingTask', args: null };
+    await expect(runSweep(fref, { workers: 2 })).rejects.toThrow(/cell bad.*cell exploded/s);
+    await expect(runSweep(fref, { workers: 1 })).rejects.toThrow(/cell exploded/);
+    await expect(runSweep({ ...fref, factory: 'nope' }, { workers: 1 })).rejects.toThrow(/task.factory/);
+  });
+});
