@@ -12,6 +12,8 @@ export interface ProtocolClientOptions {
   readonly batch?: boolean;
   /** Most runs packed into one batch line [256]. */
   readonly maxBatch?: number;
+  /** Most characters of JSON in one batch line (a single run may exceed it) [262144]. */
+  readonly maxBatchBytes?: number;
   /** Lines of the child's stderr kept for failure reports [40]. */
   readonly stderrLines?: number;
   /** Working directory of the child [process.cwd()]. */
@@ -75,6 +77,7 @@ export class ProtocolClient {
   private readonly startTimeoutMs: number;
   private readonly useBatch: boolean;
   private readonly maxBatch: number;
+  private readonly maxBatchBytes: number;
   private readonly stderrMax: number;
   private readonly options: ProtocolClientOptions;
   private child: ChildProcess | null = null;
@@ -97,6 +100,7 @@ export class ProtocolClient {
     this.startTimeoutMs = (options.startTimeoutSeconds ?? Math.max(options.timeoutSeconds ?? 60, 30)) * 1000;
     this.useBatch = options.batch ?? true;
     this.maxBatch = options.maxBatch ?? 256;
+    this.maxBatchBytes = options.maxBatchBytes ?? 262_144;
     this.stderrMax = options.stderrLines ?? 40;
   }
 
@@ -170,9 +174,21 @@ export class ProtocolClient {
       return;
     }
     if (this.inFlight || this.queue.length === 0) return;
-    const items = this.batching ? this.queue.splice(0, this.maxBatch) : this.queue.splice(0, 1);
-    const batch = this.batching && items.length > 1;
-    const line = batch ? JSON.stringify({ cmd: 'batch', runs: items.map((p) => p.request) }) : JSON.stringify(items[0].request);
+    // A batch stops at maxBatch runs or maxBatchBytes of JSON: past that, one huge line only delays
+    // the first answer and costs the implementation memory, without saving round trips that matter.
+    const texts: string[] = [];
+    const items: Pending[] = [];
+    let bytes = 0;
+    const limit = this.batching ? this.maxBatch : 1;
+    while (this.queue.length && texts.length < limit) {
+      const t = JSON.stringify(this.queue[0].request);
+      if (texts.length > 0 && bytes + t.length > this.maxBatchBytes) break;
+      texts.push(t);
+      bytes += t.length;
+      items.push(this.queue.shift()!);
+    }
+    const batch = texts.length > 1;
+    const line = batch ? `{"cmd":"batch","runs":[${texts.join(',')}]}` : texts[0];
     const timer = setTimeout(() => {
       this.fail('timeout', `no answer within ${this.timeoutMs / 1000} s (option --timeout)`);
     }, this.timeoutMs * items.length);

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Implementation } from '../../src/adapters/implementation.ts';
+import type { PlainImplementation } from '../../src/adapters/inProcess.ts';
+import { fromRows, toRows } from '../../src/linalg/mat.ts';
 import { referenceImplementation } from '../../src/adapters/reference.ts';
 import { checkImplementation } from '../../src/check/checkImplementation.ts';
 import { resolveProfile } from '../../src/check/profiles.ts';
@@ -55,12 +57,12 @@ describe('checkImplementation', () => {
 
   test('a plain-array JS implementation is adapted, and an op that throws fails its theorem with the message', async () => {
     const ref = referenceImplementation();
-    const plain = {
+    const m = (rows: number[][] | null) => (rows ? fromRows(rows) : null);
+    const plain: PlainImplementation = {
       name: 'plain-arrays',
-      velocity: async (req: { X: number[][] }) => {
+      velocity: async (req) => {
         if (req.X.length > 3) throw new RangeError('too many tokens for this toy');
-        const { fromRows, toRows } = await import('../../src/linalg/mat.ts');
-        return toRows(await ref.velocity!({ ...(req as any), X: fromRows(req.X), Q: req && (req as any).Q && fromRows((req as any).Q), K: (req as any).K && fromRows((req as any).K), V: (req as any).V && fromRows((req as any).V) }));
+        return toRows(await ref.velocity!({ model: req.model, beta: req.beta, Q: m(req.Q), K: m(req.K), V: m(req.V), X: fromRows(req.X) }));
       },
     };
     const report = await checkImplementation(plain, { only: 'M-SA', runs: 40 });
