@@ -1,14 +1,17 @@
 import { referenceImplementation } from '../adapters/reference.ts';
 import { AttnflowError } from '../errors.ts';
 import { runTheorem } from '../../properties/runTheorem.ts';
+import { selectTheorems } from '../../properties/runSuite.ts';
 import type { TheoremResult } from '../../properties/runTheorem.ts';
 import { theorems } from '../../theorems/index.ts';
 import type { SweepCell, SweepTask, TaskRef } from './types.ts';
 
 /** Arguments of {@link theoremTask}. */
 export interface TheoremSweepArgs {
-  /** Every tier (`verify --all`) or only `must` (default false). */
+  /** Slow theorems too (`verify --all`); default: the fast ones, as `verify` runs them. */
   readonly all?: boolean;
+  /** Comma-separated id globs, as `verify --only` takes them. */
+  readonly only?: string;
   /** Only these theorem ids (default: the tier selection). */
   readonly ids?: readonly string[];
   /** Suite seed (runTheorem derives each theorem's seed from it and the id, as the cell seed is). */
@@ -26,7 +29,7 @@ export type TheoremCellResult = Pick<TheoremResult, 'id' | 'verdict' | 'runs' | 
  * the unsharded suite.
  */
 export function theoremTask(args: TheoremSweepArgs = {}): SweepTask<SweepCell, TheoremCellResult> {
-  let selected = theorems.filter((t) => args.all || t.tier === 'must');
+  let selected = selectTheorems(theorems, { all: args.all, only: args.only });
   if (args.ids) {
     const unknown = args.ids.filter((id) => !theorems.some((t) => t.id === id));
     if (unknown.length) throw new AttnflowError('ids', `unknown theorem ${unknown.join(', ')}`, 'run "attnflow verify --list --all" for the ids');

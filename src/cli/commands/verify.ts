@@ -6,6 +6,10 @@ import { runSuite, selectTheorems, summarise } from '../../../properties/runSuit
 import { theorems } from '../../../theorems/index.ts';
 import { FLOAT32, FLOAT64 } from '../../../theorems/types.ts';
 import { AttnflowError } from '../../errors.ts';
+import { parseShard } from '../../sweep/shard.ts';
+import { runSweep } from '../../sweep/runSweep.ts';
+import type { TheoremCellResult } from '../../sweep/theoremTask.ts';
+import { theoremTaskRef } from '../../sweep/theoremTask.ts';
 import type { Command } from '../command.ts';
 import { integerOption, parseCommandArgs } from '../command.ts';
 
@@ -21,6 +25,10 @@ Options:
   --path <path>      replay one fast-check case (printed by a failure's replay line)
   --profile <name>   tolerance profile: float64 (default) or float32
   --report <file>    write a JSON-lines report, one line per theorem as it finishes
+  --shard <i/N>      run slice i of N of the selected theorems (sweep mode: one JSON line per
+                     theorem cell; with --report the file is appended to and an interrupted run
+                     resumes; concatenated shard reports equal the unsharded run)
+  --workers <k>      sweep mode with k worker threads (default: every core when --shard is given)
   --list             list the theorems and exit
   -h, --help         this help
 
@@ -60,6 +68,8 @@ export const verifyCommand: Command = {
       profile: { type: 'string' },
       report: { type: 'string' },
       list: { type: 'boolean' },
+      shard: { type: 'string' },
+      workers: { type: 'string' },
     });
     const profileName = values.profile ?? 'float64';
     if (profileName !== 'float64' && profileName !== 'float32') {
@@ -75,6 +85,9 @@ export const verifyCommand: Command = {
     }
     const seed = integerOption(values.seed, 'seed', 42, 0);
     const runs = values.runs === undefined ? undefined : integerOption(values.runs, 'runs', 1, 1);
+    if (values.shard !== undefined || values.workers !== undefined) {
+      return runSharded({ all: values.all, only: values.only, seed, runs, shard: values.shard, workers: values.workers, report: values.report });
+    }
     const report = values.report ? new JsonlReport(values.report) : null;
     const tty = process.stderr.isTTY;
     const out = process.stdout;
@@ -106,3 +119,35 @@ export const verifyCommand: Command = {
     return s.mustFailed ? 1 : 0;
   },
 };
+
+/**
+ * `verify --shard i/N [--workers k]`: the suite as a sweep with one cell per theorem (src/sweep), so
+ * slices run on different machines and their JSON-lines reports merge by concatenation.
+ */
+async function runSharded(o: { all?: boolean; only?: string; seed: number; runs?: number; shard?: string; workers?: string; report?: string }): Promise<number> {
+  const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+  const workers = o.workers === undefined ? undefined : integerOption(o.workers, 'workers', 1, 1);
+  const out = process.stdout;
+  const started = performance.now();
+  out.write(`attnflow verify (sweep${shard ? `, shard ${o.shard}` : ''}): seed ${o.seed}${o.report ? `, report ${o.report}` : ''}\n`);
+  const outcome = await runSweep<{ id: string }, TheoremCellResult>(theoremTaskRef({ all: o.all, only: o.only, suiteSeed: o.seed, runs: o.runs }), {
+    seed: o.seed,
+    shard,
+    workers,
+    out: o.report,
+    onProgress: process.stderr.isTTY ? (done, total) => process.stderr.write(`\r  ${done}/${total} theorems\x1b[K`) : undefined,
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  const rows = outcome.records.map((r) => {
+    const thm = theorems.find((t) => t.id === r.id);
+    return { ...r.result, tier: thm?.tier ?? 'must', title: thm?.title ?? '' };
+  });
+  for (const r of rows) {
+    out.write(`${r.verdict.toUpperCase().padEnd(12)} ${r.id.padEnd(10)} ${r.tier.padEnd(6)} ${r.runs} runs\n`);
+    if (r.failure) out.write(`  violation: ${r.failure}\n  replay: ${r.replay}\n`);
+  }
+  const count = (v: string) => rows.filter((r) => r.verdict === v).length;
+  out.write(`\n${outcome.computed} computed, ${outcome.resumed} resumed from the report, ${outcome.threads} thread(s), ${formatMs(performance.now() - started)}\n`);
+  out.write(`${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped${count('inconclusive') ? `, ${count('inconclusive')} inconclusive` : ''}\n`);
+  return rows.some((r) => r.verdict === 'failed' && r.tier === 'must') ? 1 : 0;
+}
