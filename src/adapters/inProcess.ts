@@ -1,3 +1,4 @@
+import { AttnflowError } from '../errors.ts';
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import { toRows } from '../linalg/mat.ts';
 import type { ModelKind } from '../models/params.ts';
@@ -44,8 +45,9 @@ export interface PlainImplementation {
 /**
  * Wraps a user's implementation for checking: plain-array objects are converted to the
  * {@link Implementation} interface (detected by the absence of a `models` array, or forced with
- * `plain`), answers are checked for shape and finiteness, and anything an op throws becomes an
- * {@link ImplementationError} of kind `internal`, so each theorem records it as its failure.
+ * `plain`), answers are checked for shape and finiteness, and anything else an op throws (other than
+ * an {@link AttnflowError} refusing the input) becomes an {@link ImplementationError} of kind
+ * `internal`, so each theorem records it as its failure.
  */
 export function inProcessImplementation(impl: Implementation | PlainImplementation, plain = !Array.isArray((impl as Implementation).models)): Implementation {
   const out: { -readonly [K in keyof Implementation]: Implementation[K] } = {
@@ -62,7 +64,8 @@ export function inProcessImplementation(impl: Implementation | PlainImplementati
       try {
         raw = await f.call(impl, plain ? plainRequest(spec) : req);
       } catch (e) {
-        if (e instanceof ImplementationError) throw e;
+        // attnflow's own input errors keep their type: runTheorem reports them as "rejected input".
+        if (e instanceof ImplementationError || e instanceof AttnflowError) throw e;
         throw new ImplementationError('internal', `${op} threw ${(e as Error)?.name ?? 'an error'}: ${(e as Error)?.message ?? String(e)}`);
       }
       return decodeAnswer(spec, answerOf(op, raw));
