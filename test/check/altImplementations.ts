@@ -36,10 +36,20 @@ export function rk4DoublingFlow(f: Field, X: Tokens, times: readonly number[], t
   for (const T of times) {
     while (t < T) {
       const dt = Math.min(h, T - t);
-      const one = rk4Step(f, y, dt, id);
-      const two = rk4Step(f, rk4Step(f, y, dt / 2, id), dt / 2, id);
-      let err = 0;
-      for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs(two[i] - one[i]) / 15);
+      let one: Float64Array, two: Float64Array, err = 0;
+      try {
+        one = rk4Step(f, y, dt, id);
+        two = rk4Step(f, rk4Step(f, y, dt / 2, id), dt / 2, id);
+        for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs(two[i] - one[i]) / 15);
+      } catch {
+        // A trial stage far off the sphere can overflow the USA field: reject the step, shrink h.
+        h = dt / 4;
+        continue;
+      }
+      if (!Number.isFinite(err)) {
+        h = dt / 4;
+        continue;
+      }
       if (err <= tol || dt < 1e-9) {
         y = retract(two.map((v, i) => v + (v - one[i]) / 15), n, d, id);
         t = dt === T - t ? T : t + dt;
@@ -101,7 +111,7 @@ export function velocity32(req: SystemRequest, Xd: Float64Array = req.X.data): F
   return out;
 }
 
-/** A float32 implementation: velocity in float32 arithmetic, flow by float32 RK4 (h = 2e-3) with retraction. */
+/** A float32 implementation: velocity in float32 arithmetic, flow by float32 RK4 (h = 2e-3, less where the field is fast) with retraction. */
 export function float32Implementation(): Implementation {
   const ref = referenceImplementation();
   return {
@@ -114,7 +124,11 @@ export function float32Implementation(): Implementation {
       const out: Tokens[] = [];
       for (const T of req.times) {
         while (t < T - 1e-12) {
-          const h = Math.min(2e-3, T - t);
+          // Fixed step 2e-3, shortened where the field is fast (stiff USA systems) to stay stable.
+          const v = velocity32(req, y);
+          let vmax = 0;
+          for (let i = 0; i < v.length; i++) vmax = Math.max(vmax, Math.abs(v[i]));
+          const h = Math.min(2e-3, 0.02 / Math.max(vmax, 1e-300), T - t);
           y = retract(rk4Step((z) => velocity32(req, z).map(f32), y, h, f32), n, d, f32);
           t += h;
         }
