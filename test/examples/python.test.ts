@@ -3,6 +3,7 @@ import { subprocessImplementation } from '../../src/adapters/subprocess.ts';
 import type { CheckOptions, CheckReport } from '../../src/check/checkImplementation.ts';
 import { checkImplementation } from '../../src/check/checkImplementation.ts';
 import { HAVE_NUMPY, pythonImpl } from '../adapters/pythonAvailable.ts';
+import { registerTheorems } from '../../properties/vitest.ts';
 
 const LONG = process.env.ATTNFLOW_LONG === '1';
 
@@ -53,5 +54,14 @@ describe.skipIf(!HAVE_NUMPY)('the numpy example implementation', () => {
     expect(s1.stderr!.join('\n')).toContain('simulated crash');
     expect(s1.incidents!.filter((i) => i.kind === 'crash').length).toBe(3);
     expect(report.starts, 'restarted after each crash until the breaker stopped S1').toBe(3);
+  }, 60_000);
+
+  test('registerTheorems with a command line checks the subprocess and closes it afterwards', async () => {
+    const fns: (() => Promise<void>)[] = [];
+    let closeAll: (() => Promise<void>) | undefined;
+    registerTheorems((_name, fn) => fns.push(() => fn({})), pythonImpl(), { only: 'M-SA', runs: 3, afterAll: (f) => (closeAll = f) });
+    expect(fns.length).toBe(1);
+    await fns[0]();
+    await closeAll!();
   }, 60_000);
 });
