@@ -74,7 +74,7 @@ describe.skipIf(!HAVE_NUMPY)('subprocess adapter against the numpy example', () 
         expect(impl.client.incidents[0].message).toContain('exited with status 3');
         expect(impl.client.incidents[0].stderr.join('\n')).toContain('simulated crash');
       }
-    }, fault === 'hang' ? 1.5 : 20);
+    }, fault === 'hang' ? 3 : 20);
   }, 30_000);
 });
 
