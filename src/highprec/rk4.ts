@@ -1,15 +1,11 @@
-import { AttnflowError, assertFinite, assertInteger } from '../errors.ts';
 import type { Tokens } from '../linalg/mat.ts';
 import type { AttentionParams } from '../models/params.ts';
-import { validateParams, validateTokens } from '../models/params.ts';
 import type { DMat } from './dmat.ts';
-import { isDMat, toDMat } from './dmat.ts';
+import { iterateD } from './iterate.ts';
 import { exactDecimal } from './exactDecimal.ts';
 import { normalizeRows } from './normalize.ts';
 import type { HighPrecisionOptions } from './options.ts';
-import { contextFor } from './options.ts';
 import type { DAttentionParams } from './params.ts';
-import { toDParams } from './params.ts';
 import { velocityD } from './velocity.ts';
 
 /** Options of {@link rk4}. */
@@ -45,18 +41,5 @@ export function rk4StepD(X: DMat, p: DAttentionParams, h: number, retract = true
  * float64 trajectory is compared with). Returns [X_1, ..., X_steps], X_k at time k h.
  */
 export function rk4(X: Tokens | DMat, params: AttentionParams, h: number, steps: number, options: Rk4Options = {}): DMat[] {
-  if (!isDMat(X)) validateTokens(X, true);
-  validateParams(params, X.cols);
-  assertFinite(h, 'h');
-  if (h <= 0) throw new AttnflowError('h', `step size must be > 0, got ${h}`, 'pass a positive h such as 0.05');
-  assertInteger(steps, 'steps', 1, 1e6);
-  const D = contextFor(X, options);
-  const p = toDParams(params, D);
-  let cur = toDMat(X, D);
-  const out: DMat[] = [];
-  for (let s = 0; s < steps; s++) {
-    cur = rk4StepD(cur, p, h, options.retract ?? true);
-    out.push(cur);
-  }
-  return out;
+  return iterateD(X, params, h, steps, options, (cur, p) => rk4StepD(cur, p, h, options.retract ?? true));
 }

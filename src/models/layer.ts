@@ -28,13 +28,18 @@ export function layerStep(X: Tokens, params: AttentionParams, h: number): Tokens
   return out;
 }
 
+/** Checks a step size h > 0 (finite) and a step count in [1, maxSteps], naming the field. */
+export function validateStepping(h: number, steps: number, maxSteps = 1e7): void {
+  assertFinite(h, 'h');
+  if (h <= 0) throw new AttnflowError('h', `step size must be > 0, got ${h}`, 'pass a positive h such as 0.1');
+  assertInteger(steps, 'steps', 1, maxSteps);
+}
+
 /** `steps` Post-LN layers from X_0 = X; returns [X_1, ..., X_steps] (PROTOCOL.md op `layer`). */
 export function layer(X: Tokens, params: AttentionParams, h: number, steps: number): Tokens[] {
   validateTokens(X, true);
   validateParams(params, X.cols);
-  assertFinite(h, 'h');
-  if (h <= 0) throw new AttnflowError('h', `step size must be > 0, got ${h}`, 'pass a positive h such as 0.1');
-  assertInteger(steps, 'steps', 1, 1e7);
+  validateStepping(h, steps);
   const out: Tokens[] = [];
   let cur = X;
   for (let s = 0; s < steps; s++) {
