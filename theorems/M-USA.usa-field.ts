@@ -2,7 +2,7 @@ import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { scoreMatrix } from '../src/models/scores.ts';
-import { partition, scaleRows } from './batch-a.support.ts';
+import { partition, scaleRows } from './sphereCalculus.ts';
 import { maxRowError, maxTangencyDefect, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';

@@ -4,7 +4,7 @@ import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import type { Mat } from '../src/linalg/mat.ts';
 import { maxEnergy } from '../src/energy/uniformEnergy.ts';
-import { energyDirectionalDerivative, partition, weightedInner } from './batch-a.support.ts';
+import { energyDirectionalDerivative, partition, weightedInner } from './sphereCalculus.ts';
 import { energyOf, flowOf, velocityOf } from './support.ts';
 import type { Outcome, TheoremContext } from './types.ts';
 import type { Theorem } from './types.ts';

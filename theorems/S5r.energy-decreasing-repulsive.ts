@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { Mat } from '../src/linalg/mat.ts';
-import { partition } from './batch-a.support.ts';
+import { partition } from './sphereCalculus.ts';
 import type { EnergyFlowCase } from './S5.energy-monotone-sa.ts';
 import { energyRateCheck, energyTimes } from './S5.energy-monotone-sa.ts';
 import type { Theorem } from './types.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { systemArbitrary } from '../properties/arbitraries.ts';
 import { requestOf } from '../properties/cases.ts';
 import { maxEnergy } from '../src/energy/uniformEnergy.ts';
-import { energyDirectionalDerivative, randomTangent, weightedInner } from './batch-a.support.ts';
+import { energyDirectionalDerivative, randomTangent, weightedInner } from './sphereCalculus.ts';
 import type { EnergyFlowCase } from './S5.energy-monotone-sa.ts';
 import { ENERGY_FD_STEP, energyRateCheck, energyTimes, fdTolerance } from './S5.energy-monotone-sa.ts';
 import { velocityOf } from './support.ts';

@@ -4,7 +4,7 @@ import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { metricEnergyGradient } from '../src/energy/energyGradient.ts';
 import { projectTangent } from '../src/models/projectTangent.ts';
-import { energyDirectionalDerivative, partition, scaleRows, weightedInner } from './batch-a.support.ts';
+import { energyDirectionalDerivative, partition, scaleRows, weightedInner } from './sphereCalculus.ts';
 import { ENERGY_FD_STEP, fdTolerance } from './S5.energy-monotone-sa.ts';
 import { energyOf, maxRowError, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';

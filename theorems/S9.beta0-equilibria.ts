@@ -7,7 +7,7 @@ import { mat } from '../src/linalg/mat.ts';
 import { haarOrthogonal } from '../src/random/matrices.ts';
 import { Rng } from '../src/random/rng.ts';
 import { uniformSphere } from '../src/random/sphere.ts';
-import { maxRowNorm } from './batch-a.support.ts';
+import { maxRowNorm } from './sphereCalculus.ts';
 import { velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtLeast, assertAtMost } from './types.ts';

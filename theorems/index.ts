@@ -5,17 +5,17 @@
 import { velocityField } from './M-SA.velocity-field.ts';
 import { sphereInvariance } from './S1.sphere-invariance.ts';
 import { permutationEquivariance } from './S2.permutation-equivariance.ts';
-import { batchA } from './batch-a.ts';
-import { batchB } from './batch-b.ts';
-import { batchC } from './batch-c.ts';
-import { batchHp } from './batch-hp.ts';
+import { identityTheorems } from './identities.ts';
+import { clusteringTheorems } from './clustering.ts';
+import { asymptoticTheorems } from './asymptotics.ts';
+import { highPrecisionTheorems } from './highPrecision.ts';
 import type { Theorem } from './types.ts';
 
 export type { Theorem, TheoremContext, Tier, ToleranceProfile, Outcome } from './types.ts';
 export { FLOAT32, FLOAT64, Violation } from './types.ts';
 
 /** All theorems, fast and slow. */
-export const theorems: readonly Theorem<any>[] = [velocityField, sphereInvariance, permutationEquivariance, ...batchA, ...batchB, ...batchC, ...batchHp];
+export const theorems: readonly Theorem<any>[] = [velocityField, sphereInvariance, permutationEquivariance, ...identityTheorems, ...clusteringTheorems, ...asymptoticTheorems, ...highPrecisionTheorems];
 
 /** The theorem with this id, or undefined. */
 export function theoremById(id: string): Theorem<any> | undefined {

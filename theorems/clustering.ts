@@ -1,7 +1,7 @@
 /**
- * Batch B: clustering dynamics (THEORY.md §2 S10, S11, S15 and §3 Thm 4.1-6.3, Lemma A.2, Lemma 6.4), in run
+ * Clustering dynamics (THEORY.md §2 S10, S11, S15 and §3 Thm 4.1-6.3, Lemma A.2, Lemma 6.4), in run
  * order: structural facts first, then the beta = 0 and small-beta theorems, then large beta, high dimension and
- * rates, and the slow statistical T4.2 last. The lead wires this list into theorems/index.ts.
+ * rates, and the slow statistical T4.2 last.
  */
 import { smallBetaDeviation } from './4.4.small-beta-deviation.ts';
 import { saddleGapBetaZero } from './LA.2.saddle-gap-beta-zero.ts';
@@ -18,7 +18,7 @@ import { exponentialRate } from './T6.3.exponential-rate.ts';
 import type { Theorem } from './types.ts';
 
 /** Batch B theorems in their intended run order. */
-export const batchB: Theorem<any>[] = [
+export const clusteringTheorems: Theorem<any>[] = [
   hemisphereInvariance,
   lipschitzInitialData,
   singleClusterCertificate,

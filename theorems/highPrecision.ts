@@ -1,5 +1,5 @@
 /**
- * Batch HP: agreement with the 50-digit decimal.js mirror (src/highprec) on hard inputs, for velocity,
+ * High precision: agreement with the 50-digit decimal.js mirror (src/highprec) on hard inputs, for velocity,
  * layer, energy and short flows, then the layer's observed order against a high-precision flow. Run
  * order: cheapest identities first, the convergence study last.
  */
@@ -11,4 +11,4 @@ import { hpOrder } from './HP-order.layer-order.ts';
 import type { Theorem } from './types.ts';
 
 /** Batch HP's theorems in run order. */
-export const batchHp: Theorem<any>[] = [hpVelocity, hpEnergy, hpLayer, hpFlow, hpOrder];
+export const highPrecisionTheorems: Theorem<any>[] = [hpVelocity, hpEnergy, hpLayer, hpFlow, hpOrder];

@@ -15,19 +15,19 @@ import { circleSmallBeta } from '../../theorems/T4.3.circle-small-beta.ts';
 import { defaultLargeBetaTools, largeBetaSaddles, makeLargeBetaSaddlesTheorem } from '../../theorems/T5.1.large-beta-saddles.ts';
 import { highDimensionConsensus } from '../../theorems/T6.1.high-dimension-consensus.ts';
 import { exponentialRate } from '../../theorems/T6.3.exponential-rate.ts';
-import { batchB } from '../../theorems/batch-b.ts';
+import { clusteringTheorems } from '../../theorems/clustering.ts';
 import { expectFails, expectPasses } from '../helpers/theoremBattery.ts';
-import { betaFloor, extraBetaFactor, horizonCapped, inputKeyedJitter, negatedValueFlow, positionalBias, repulsiveEnergy, slowedFlow } from '../helpers/mutants-b.ts';
+import { betaFloor, extraBetaFactor, horizonCapped, inputKeyedJitter, negatedValueFlow, positionalBias, repulsiveEnergy, slowedFlow } from '../helpers/mutants-clustering.ts';
 
 const reference = referenceImplementation();
 const long = process.env.ATTNFLOW_LONG === '1';
 
-describe('batch B registry', () => {
+describe('clustering theorem registry', () => {
   it('lists twelve theorems with distinct ids, every field filled', () => {
-    const ids = batchB.map((t) => t.id);
+    const ids = clusteringTheorems.map((t) => t.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(['S10', 'S11', 'S15', 'LA.2', 'T4.1', '(4.4)', 'T4.3', 'T5.1', 'T6.1', 'T6.3', 'L6.4', 'T4.2']);
-    for (const t of batchB) {
+    for (const t of clusteringTheorems) {
       for (const f of [t.title, t.source, t.hypotheses, t.conclusion, t.tolerance]) expect(f.length, t.id).toBeGreaterThan(10);
       if (t.kind === 'statistical') expect(t.falseFailureProbability!, t.id).toBeLessThanOrEqual(1e-6);
     }

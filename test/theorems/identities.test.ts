@@ -7,7 +7,7 @@ import { uniformSphere } from '../../src/random/sphere.ts';
 import { logGradientField } from '../../theorems/E1.log-gradient-form.ts';
 import { beta0RiemannianGradient } from '../../theorems/E6.beta0-half-gradient.ts';
 import { gegenbauerByProjection, makeGegenbauerPositivityTheorem } from '../../theorems/P3.4g.gegenbauer-positivity.ts';
-import { batchA } from '../../theorems/batch-a.ts';
+import { identityTheorems } from '../../theorems/identities.ts';
 import type { Theorem } from '../../theorems/types.ts';
 import { expectFails, expectPasses } from '../helpers/theoremBattery.ts';
 import {
@@ -20,14 +20,14 @@ import {
   selfExcluded,
   usaAsSa,
   valueIgnored,
-} from '../helpers/mutants-a.ts';
+} from '../helpers/mutants-identities.ts';
 import { noTangentProjection, softmaxWrongAxis } from '../helpers/mutants.ts';
 import type { Implementation } from '../../src/adapters/implementation.ts';
 
 const reference = referenceImplementation();
 const byId = (id: string): Theorem<any> => {
-  const t = batchA.find((x) => x.id === id);
-  if (!t) throw new Error(`no theorem ${id} in batch A`);
+  const t = identityTheorems.find((x) => x.id === id);
+  if (!t) throw new Error(`no theorem ${id} in the identity group`);
   return t;
 };
 
@@ -51,7 +51,7 @@ const cases: [id: string, mutants: Implementation[], runs: number][] = [
 
 describe('batch A theorems', () => {
   it('lists every theorem of the batch exactly once, each with a mutant test below', () => {
-    expect(batchA.map((t) => t.id).sort()).toEqual([...cases.map((c) => c[0]), 'P3.4g'].sort());
+    expect(identityTheorems.map((t) => t.id).sort()).toEqual([...cases.map((c) => c[0]), 'P3.4g'].sort());
   });
   for (const [id, mutants, runs] of cases) {
     describe(id, () => {

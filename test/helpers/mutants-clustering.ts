@@ -1,5 +1,5 @@
 /**
- * Deliberately broken implementations for batch B (clustering dynamics). Each one fails at least one
+ * Deliberately broken implementations for the clustering theorems (clustering dynamics). Each one fails at least one
  * theorem of the batch; test/theorems/batch-b.test.ts shows which.
  */
 import type { FlowRequest, Implementation } from '../../src/adapters/implementation.ts';

@@ -1,5 +1,5 @@
 /**
- * Deliberately broken implementations for batch A (structural facts and identities). Each one is a
+ * Deliberately broken implementations for the identity theorems (structural facts and identities). Each one is a
  * plausible bug, and each theorem of the batch is shown failing on at least one of them.
  */
 import type { SystemRequest } from '../../src/adapters/implementation.ts';

@@ -1,5 +1,5 @@
 /**
- * Deliberately broken implementations for batch C (equiangular, statistical, repulsive, follow-ups).
+ * Deliberately broken implementations for the asymptotic and statistical theorems (equiangular, statistical, repulsive, follow-ups).
  * Each one is a plausible bug; each theorem of the batch is shown failing on at least one of them.
  */
 import type { FlowRequest, Implementation } from '../../src/adapters/implementation.ts';

@@ -8,7 +8,7 @@ import { equiangular } from '../../theorems/T6.8.equiangular.ts';
 import { equiangularRates } from '../../theorems/T6.8r.equiangular-rates.ts';
 import { repulsiveSimplex } from '../../theorems/T9.2.repulsive-simplex.ts';
 import { hemisphereCertificate } from '../../src/analysis/hemisphere.ts';
-import { batchC } from '../../theorems/batch-c.ts';
+import { asymptoticTheorems } from '../../theorems/asymptotics.ts';
 import { BBGKY, BBGKY_EPS, ksUniform, oneParticleUniform } from '../../theorems/BBGKY.one-particle-uniform.ts';
 import { F4_CELLS, F4_STEPS, bernoulliKL, metastableClusters } from '../../theorems/F4.metastable-clusters.ts';
 import { longContext, longContextLimit, oneLayerCosine } from '../../theorems/FU-LC.long-context.ts';
@@ -17,7 +17,7 @@ import { metastability } from '../../theorems/FU-meta.metastability.ts';
 import { PHASE_DEFAULT, makePhaseBoundaryTheorem, phaseBoundary, phaseFalseFailure } from '../../theorems/G6.12.phase-boundary.ts';
 import { T69_FALSE_FAILURE, highDimensionTrend } from '../../theorems/T6.9.high-dimension-trend.ts';
 import { expectFails, expectPasses } from '../helpers/theoremBattery.ts';
-import { betaFixed, biasedSoftmaxField, driftToE1, energyNoDiagonal, halfBeta, halfSpeed, ignoreV, negatedField, unrescaledField } from '../helpers/mutants-c.ts';
+import { betaFixed, biasedSoftmaxField, driftToE1, energyNoDiagonal, halfBeta, halfSpeed, ignoreV, negatedField, unrescaledField } from '../helpers/mutants-asymptotics.ts';
 
 const reference = referenceImplementation();
 
@@ -107,20 +107,20 @@ describe('FU-circle synchronisation on the circle', () => {
   });
 });
 
-describe('batch C registry', () => {
+describe('asymptotic theorem registry', () => {
   it('lists every theorem once, fast ones before slow ones, with statistical ones bounded by 1e-6', () => {
-    const ids = batchC.map((t) => t.id);
+    const ids = asymptoticTheorems.map((t) => t.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const firstSlow = batchC.findIndex((t) => t.cost === 'slow');
-    expect(batchC.slice(firstSlow).every((t) => t.cost === 'slow')).toBe(true);
-    for (const t of batchC.filter((t) => t.kind === 'statistical')) {
+    const firstSlow = asymptoticTheorems.findIndex((t) => t.cost === 'slow');
+    expect(asymptoticTheorems.slice(firstSlow).every((t) => t.cost === 'slow')).toBe(true);
+    for (const t of asymptoticTheorems.filter((t) => t.kind === 'statistical')) {
       expect(t.falseFailureProbability, t.id).toBeLessThanOrEqual(1e-6);
       expect(t.runs, t.id).toBe(1);
     }
   });
 });
 
-describe('errata used by batch C', () => {
+describe('errata used by the asymptotic theorems', () => {
   it('E8: the probability level 1 - 2 n^2 d^{-1/64} of Thm 6.9 / Gamma_{d,delta} is negative at n = 32, d = 1024', () => {
     const level = 1 - 2 * 32 ** 2 * 1024 ** (-1 / 64);
     expect(1024 ** (-1 / 64)).toBeCloseTo(0.897, 3);
@@ -152,7 +152,7 @@ describe('errata used by batch C', () => {
 
 const long = process.env.ATTNFLOW_LONG === '1';
 
-describe('slow batch C theorems (ATTNFLOW_LONG=1)', () => {
+describe('slow asymptotic theorems (ATTNFLOW_LONG=1)', () => {
   it.runIf(long)('G6.12 holds for the reference engine', async () => {
     await expectPasses(phaseBoundary, reference);
   }, 600_000);

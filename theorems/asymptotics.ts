@@ -1,7 +1,6 @@
 /**
- * Batch C of the theorem registry: equiangular dynamics, statistical claims, the repulsive case, dynamics
- * without normalisation and follow-up results, in run order (fast theorems first). The lead wires this
- * array into `theorems/index.ts`.
+ * Equiangular dynamics, statistical claims, the repulsive case, dynamics
+ * without normalisation and follow-up results, in run order (fast theorems first).
  */
 import { oneParticleUniform } from './BBGKY.one-particle-uniform.ts';
 import { hardmaxMidpoint } from './Ex9.3.hardmax-midpoint.ts';
@@ -19,7 +18,7 @@ import { hullShrinks } from './Tab1-V=I.hull-shrinks.ts';
 import type { Theorem } from './types.ts';
 
 /** Batch C theorems: fast ones (T6.7 ... FU-circle), then slow ones (G6.12, T6.9, F4, FU-meta, BBGKY, FU-LC). */
-export const batchC: Theorem<any>[] = [
+export const asymptoticTheorems: Theorem<any>[] = [
   wendel,
   equiangular,
   equiangularRates,

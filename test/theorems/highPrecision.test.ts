@@ -4,12 +4,12 @@ import { referenceImplementation } from '../../src/adapters/reference.ts';
 import { fromRows } from '../../src/linalg/mat.ts';
 import { paramsOfCase } from '../../properties/cases.ts';
 import { flow } from '../../src/integrators/flow.ts';
-import { batchHp } from '../../theorems/batch-hp.ts';
+import { highPrecisionTheorems } from '../../theorems/highPrecision.ts';
 import { hardCaseArbitrary, HARD_REGIMES, highPrecisionTrajectory } from '../../theorems/HP-support.ts';
 import type { Theorem } from '../../theorems/types.ts';
 import { FLOAT32 } from '../../theorems/types.ts';
 import { expectFails, expectPasses } from '../helpers/theoremBattery.ts';
-import { energyMissingHalf } from '../helpers/mutants-a.ts';
+import { energyMissingHalf } from '../helpers/mutants-identities.ts';
 import { mutate } from '../helpers/mutants.ts';
 import {
   energyFloat32Scores,
@@ -19,13 +19,13 @@ import {
   layerWrongNormalisation,
   velocityFloat32,
   velocityNaiveExp,
-} from '../helpers/mutants-hp.ts';
+} from '../helpers/mutants-highPrecision.ts';
 import fc from 'fast-check';
 
 const reference = referenceImplementation();
 const byId = (id: string): Theorem<any> => {
-  const t = batchHp.find((x) => x.id === id);
-  if (!t) throw new Error(`no theorem ${id} in batch HP`);
+  const t = highPrecisionTheorems.find((x) => x.id === id);
+  if (!t) throw new Error(`no theorem ${id} in the high-precision group`);
   return t;
 };
 
@@ -38,10 +38,10 @@ const cases: [id: string, mutants: Implementation[], runs: number][] = [
   ['HP-order', [layerHeun, layerWrongNormalisation], 3],
 ];
 
-describe('batch HP: agreement with the 50-digit mirror', () => {
+describe('high-precision theorems: agreement with the 50-digit mirror', () => {
   it('lists its five theorems, each high-precision with complete metadata', () => {
-    expect(batchHp.map((t) => t.id)).toEqual(['HP-velocity', 'HP-energy', 'HP-layer', 'HP-flow', 'HP-order']);
-    for (const t of batchHp) expect(t.kind).toBe('high-prec');
+    expect(highPrecisionTheorems.map((t) => t.id)).toEqual(['HP-velocity', 'HP-energy', 'HP-layer', 'HP-flow', 'HP-order']);
+    for (const t of highPrecisionTheorems) expect(t.kind).toBe('high-prec');
   });
 
   for (const [id, mutants, runs] of cases) {

@@ -1,5 +1,5 @@
 /**
- * Batch A: structural facts and identities of THEORY.md §2 and §6 (models, invariants, energy identities,
+ * Identities: structural facts and identities of THEORY.md §2 and §6 (models, invariants, energy identities,
  * errata E1 and E6), in the order `attnflow verify` should run them: exact field identities first, then
  * energy identities, then flows.
  */
@@ -21,7 +21,7 @@ import { layerFirstOrder } from './M-DISC.layer-first-order.ts';
 import type { Theorem } from './types.ts';
 
 /** Batch A's theorems in run order. */
-export const batchA: Theorem<any>[] = [
+export const identityTheorems: Theorem<any>[] = [
   usaField,
   angleForm,
   logGradientForm,
