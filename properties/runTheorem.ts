@@ -28,6 +28,8 @@ export interface TheoremResult {
   readonly implementation: string;
   /** Why it was skipped. */
   readonly reason?: string;
+  /** The `report` of the passing run that came closest to its tolerance, when the theorem writes one. */
+  readonly report?: unknown;
   /** The largest measured quantity among passing runs, with its tolerance (how close it came). */
   readonly worst?: { readonly measured: number; readonly tolerance: number };
   /** For failures: the shrunk counterexample, the violation and how to replay it. */
@@ -92,13 +94,17 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
   const total = options.runs ?? thm.runs;
   let runs = 0, inconclusiveRuns = 0, notSupported: string | null = null;
   let worst: { measured: number; tolerance: number } | undefined;
+  let report: unknown;
   const property = fc.asyncProperty(thm.arbitrary(ctx), async (c) => {
     try {
       const out = await thm.check(ctx, c);
       if (out.status === 'inconclusive') inconclusiveRuns++;
       else if (out.measured !== undefined && out.tolerance !== undefined) {
         const ratio = out.tolerance === 0 ? 0 : out.measured / out.tolerance;
-        if (!worst || ratio > (worst.tolerance === 0 ? 0 : worst.measured / worst.tolerance)) worst = { measured: out.measured, tolerance: out.tolerance };
+        if (!worst || ratio > (worst.tolerance === 0 ? 0 : worst.measured / worst.tolerance)) {
+          worst = { measured: out.measured, tolerance: out.tolerance };
+          if (out.report !== undefined) report = out.report;
+        }
       }
     } catch (e) {
       if (e instanceof ImplementationError && e.kind === 'not-supported') {
@@ -126,7 +132,7 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
   const ranCases = Math.min(runs, details.numRuns);
   if (!details.failed) {
     const verdict: Verdict = inconclusiveRuns > 0 && inconclusiveRuns >= ranCases ? 'inconclusive' : 'passed';
-    return { ...base, verdict, runs: details.numRuns, inconclusiveRuns, timeMs, worst };
+    return { ...base, verdict, runs: details.numRuns, inconclusiveRuns, timeMs, worst, ...(report === undefined ? {} : { report }) };
   }
   const err = details.errorInstance;
   const message = describeError(err);

@@ -44,7 +44,13 @@ export interface TheoremContext {
 
 /** A check's answer for one case. A failure is thrown as a {@link Violation} so fast-check shrinks it. */
 export type Outcome =
-  | { readonly status: 'pass'; readonly measured?: number; readonly tolerance?: number }
+  | {
+      readonly status: 'pass';
+      readonly measured?: number;
+      readonly tolerance?: number;
+      /** Optional JSON detail kept in the result (e.g. a work-precision table). */
+      readonly report?: unknown;
+    }
   | { readonly status: 'inconclusive'; readonly reason: string };
 
 /** Details of a violated conclusion: which quantity, by how much, against which tolerance. */
