@@ -7,6 +7,7 @@ import type { FlowRequest, Implementation, SystemRequest } from '../../src/adapt
 import { paramsOf, referenceImplementation } from '../../src/adapters/reference.ts';
 import type { Tokens } from '../../src/linalg/mat.ts';
 import { mat } from '../../src/linalg/mat.ts';
+import { scoreMatrix } from '../../src/models/scores.ts';
 import { velocity } from '../../src/models/velocity.ts';
 
 type Field = (X: Float64Array) => Float64Array;
@@ -111,7 +112,7 @@ export function velocity32(req: SystemRequest, Xd: Float64Array = req.X.data): F
   return out;
 }
 
-/** A float32 implementation: velocity in float32 arithmetic, flow by float32 RK4 (h = 2e-3, less where the field is fast) with retraction. */
+/** A float32 implementation: velocity in float32 arithmetic, flow by float32 RK4 (h = min(2e-3, 1/L), L a Lipschitz bound) with retraction. */
 export function float32Implementation(): Implementation {
   const ref = referenceImplementation();
   return {
@@ -121,14 +122,22 @@ export function float32Implementation(): Implementation {
     flow: async (req) => {
       const n = req.X.rows, d = req.X.cols;
       let y: Float64Array = req.X.data.map(f32), t = 0;
+      const fro = (M: typeof req.Q) => (M ? Math.hypot(...M.data) : Math.sqrt(d));
+      const qk = fro(req.Q) * fro(req.K);
+      // |d v / d x| <~ |V| (2 + 2 beta |Q||K|), times e^{beta max_ij S_ij} for USA (weights not normalised).
+      const base = fro(req.V) * (2 + 2 * req.beta * qk);
+      const lipschitzAt = (z: Float64Array) => {
+        if (req.model !== 'usa') return base;
+        const S = scoreMatrix({ rows: n, cols: d, data: z }, req.Q, req.K);
+        let m = 0;
+        for (let k = 0; k < S.length; k++) m = Math.max(m, S[k]);
+        return base * Math.exp(req.beta * m);
+      };
       const out: Tokens[] = [];
       for (const T of req.times) {
         while (t < T - 1e-12) {
-          // Fixed step 2e-3, shortened where the field is fast (stiff USA systems) to stay stable.
-          const v = velocity32(req, y);
-          let vmax = 0;
-          for (let i = 0; i < v.length; i++) vmax = Math.max(vmax, Math.abs(v[i]));
-          const h = Math.min(2e-3, 0.02 / Math.max(vmax, 1e-300), T - t);
+          // Step 2e-3, or 1/L where L bounds the field's Lipschitz constant (stiff USA systems), so RK4 stays stable.
+          const h = Math.min(2e-3, 1 / lipschitzAt(y), T - t);
           y = retract(rk4Step((z) => velocity32(req, z).map(f32), y, h, f32), n, d, f32);
           t += h;
         }
