@@ -72,7 +72,10 @@ function numpyTimes(): Map<string, number> | string {
   const script = fileURLToPath(new URL('./numpy_velocity.py', import.meta.url));
   const cfg = JSON.stringify({ sizes, beta, reps, minTime });
   const nt = values['numpy-threads'];
-  const env = nt === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: nt, OMP_NUM_THREADS: nt, MKL_NUM_THREADS: nt };
+  // Some machines here pin OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE) for old OpenBLAS builds; they slow a
+  // current numpy, so the baseline runs without them (in this child only) to give numpy its best kernel.
+  const { OPENBLAS_CORETYPE: _core, OPENBLAS_L2_SIZE: _l2, ...base } = process.env;
+  const env = nt === undefined ? base : { ...base, OPENBLAS_NUM_THREADS: nt, OMP_NUM_THREADS: nt, MKL_NUM_THREADS: nt };
   const res = spawnSync('python3', [script, cfg], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (res.status !== 0) return `failed: ${res.stderr.trim().split('\n').pop()}`;
   const out = JSON.parse(res.stdout) as { numpy: string; results: { n: number; d: number; seconds: number; min: number }[] };
