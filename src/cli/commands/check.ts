@@ -5,16 +5,14 @@ import { stderrSuffix } from '../../adapters/protocolClient.ts';
 import { subprocessImplementation } from '../../adapters/subprocess.ts';
 import type { CheckResult } from '../../check/checkImplementation.ts';
 import { checkImplementation } from '../../check/checkImplementation.ts';
-import { resolveProfile } from '../../check/profiles.ts';
 import { AttnflowError } from '../../errors.ts';
 import { failureBody, renderJunit } from '../../report/junit.ts';
 import { JsonlReport } from '../../report/jsonl.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { formatMs, renderTable } from '../../report/table.ts';
-import { selectTheorems } from '../../../properties/runSuite.ts';
-import { theorems } from '../../../theorems/index.ts';
 import type { Command } from '../command.ts';
-import { integerOption, numberOption, parseCommandArgs } from '../command.ts';
+import { numberOption, parseCommandArgs } from '../command.ts';
+import { parseSuiteOptions, SUITE_HELP, SUITE_OPTIONS } from '../suiteOptions.ts';
 import { resultLine } from './verify.ts';
 
 const HELP = `attnflow check: run the theorem suite against another implementation
@@ -25,22 +23,13 @@ The command is started with the shell and spoken to with the protocol of PROTOCO
 stdin/stdout). Its handshake decides which theorems run; the others are reported as skipped.
 
 Options:
-  --impl <command>    the implementation, e.g. "python3 examples/python/attnflow_impl.py" (required)
-  --all               also run the slow theorems
-  --only <globs>      comma-separated theorem ids, * as wildcard (e.g. "S*,M-SA")
-  --seed <int>        suite seed (default 42)
-  --runs <int>        cases per theorem (default: each theorem's own)
-  --path <path>       replay one fast-check case (printed by a failure's replay line)
-  --profile <name>    float64 (default), float32, or custom (with --eps and/or --flow-rtol)
-  --eps <x>           custom profile: unit roundoff of the implementation's arithmetic
-  --flow-rtol <x>     custom profile: relative accuracy its flow op is held to
-  --timeout <s>       seconds to wait for one answer before the process counts as hung (default 60)
-  --no-batch          do not use the batch extension even if the handshake announces it
-  --report <file>     JSON-lines report, one line per theorem as it finishes (the source of truth)
-  --junit <file>      JUnit XML report
-  --markdown <file>   Markdown summary
-  --list              list the theorems that would run and exit
-  -h, --help          this help
+  --impl <command>   the implementation, e.g. "python3 examples/python/attnflow_impl.py" (required)
+${SUITE_HELP}
+  --timeout <s>      seconds to wait for one answer before the process counts as hung (default 60)
+  --no-batch         do not use the batch extension even if the handshake announces it
+  --junit <file>     JUnit XML report
+  --markdown <file>  Markdown summary
+  -h, --help         this help
 
 Exit status: 0 when every "must" theorem passed, 1 when one failed, 2 when the implementation could
 not be checked (bad options, the command does not start, the handshake failed).`;
@@ -65,23 +54,14 @@ export const checkCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values } = parseCommandArgs('check', argv, {
+      ...SUITE_OPTIONS,
       impl: { type: 'string' },
-      all: { type: 'boolean' },
-      only: { type: 'string' },
-      seed: { type: 'string' },
-      runs: { type: 'string' },
-      path: { type: 'string' },
-      profile: { type: 'string' },
-      eps: { type: 'string' },
-      'flow-rtol': { type: 'string' },
       timeout: { type: 'string' },
       'no-batch': { type: 'boolean' },
-      report: { type: 'string' },
       junit: { type: 'string' },
       markdown: { type: 'string' },
-      list: { type: 'boolean' },
     });
-    const selected = selectTheorems(theorems, { all: values.all, only: values.only });
+    const { selected, seed, runs, profile } = parseSuiteOptions('check', values);
     if (values.list) {
       process.stdout.write(renderTable(['id', 'tier', 'needs', 'statement'], selected.map((t) => [t.id, t.tier, t.needs.ops.join(','), t.title])) + '\n');
       return 0;
@@ -89,14 +69,6 @@ export const checkCommand: Command = {
     if (!values.impl || values.impl.trim() === '') {
       throw new AttnflowError('--impl', 'is missing', 'pass the command that starts the implementation, e.g. --impl "python3 my_impl.py"');
     }
-    if (values.only && selected.length === 0) {
-      throw new AttnflowError('--only', `no theorem id matches ${JSON.stringify(values.only)}`, 'run "attnflow check --list --all" to see the ids');
-    }
-    const eps = values.eps === undefined ? undefined : numberOption(values.eps, 'eps', 0);
-    const flowRtol = values['flow-rtol'] === undefined ? undefined : numberOption(values['flow-rtol'], 'flow-rtol', 0);
-    const profile = resolveProfile({ profile: values.profile, eps, flowRtol });
-    const seed = integerOption(values.seed, 'seed', 42, 0);
-    const runs = values.runs === undefined ? undefined : integerOption(values.runs, 'runs', 1, 1);
     const timeout = numberOption(values.timeout, 'timeout', 60);
     if (!(timeout > 0)) throw new AttnflowError('--timeout', `must be > 0 seconds, got ${timeout}`, 'pass --timeout 60');
     const out = process.stdout;

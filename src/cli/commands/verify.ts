@@ -2,9 +2,8 @@ import { referenceImplementation } from '../../adapters/reference.ts';
 import { JsonlReport } from '../../report/jsonl.ts';
 import { formatMs, renderTable } from '../../report/table.ts';
 import type { TheoremResult } from '../../../properties/runTheorem.ts';
-import { runSuite, selectTheorems, summarise } from '../../../properties/runSuite.ts';
+import { runSuite, summarise } from '../../../properties/runSuite.ts';
 import { theorems } from '../../../theorems/index.ts';
-import { FLOAT32, FLOAT64 } from '../../../theorems/types.ts';
 import { AttnflowError } from '../../errors.ts';
 import { parseShard } from '../../sweep/shard.ts';
 import { runSweep } from '../../sweep/runSweep.ts';
@@ -12,24 +11,18 @@ import type { TheoremCellResult } from '../../sweep/theoremTask.ts';
 import { theoremTaskRef } from '../../sweep/theoremTask.ts';
 import type { Command } from '../command.ts';
 import { integerOption, parseCommandArgs } from '../command.ts';
+import { parseSuiteOptions, SUITE_HELP, SUITE_OPTIONS } from '../suiteOptions.ts';
 
 const HELP = `attnflow verify: run the theorem suite against attnflow's reference implementation
 
 Usage: attnflow verify [options]
 
 Options:
-  --all              also run the slow theorems (long sweeps)
-  --only <globs>     comma-separated theorem ids, * as wildcard (e.g. "S*,T6.8")
-  --seed <int>       suite seed (default 42); each theorem's seed is derived from it and its id
-  --runs <int>       cases per theorem (default: each theorem's own)
-  --path <path>      replay one fast-check case (printed by a failure's replay line)
-  --profile <name>   tolerance profile: float64 (default) or float32
-  --report <file>    write a JSON-lines report, one line per theorem as it finishes
+${SUITE_HELP}
   --shard <i/N>      run slice i of N of the selected theorems (sweep mode: one JSON line per
                      theorem cell; with --report the file is appended to and an interrupted run
                      resumes; concatenated shard reports equal the unsharded run)
   --workers <k>      sweep mode with k worker threads (default: every core when --shard is given)
-  --list             list the theorems and exit
   -h, --help         this help
 
 Exit status: 0 when every "must" theorem passed, 1 when one failed, 2 on bad options.`;
@@ -59,39 +52,19 @@ export const verifyCommand: Command = {
   summary: "run the theorem suite against attnflow's reference implementation",
   help: HELP,
   async run(argv) {
-    const { values } = parseCommandArgs('verify', argv, {
-      all: { type: 'boolean' },
-      only: { type: 'string' },
-      seed: { type: 'string' },
-      runs: { type: 'string' },
-      path: { type: 'string' },
-      profile: { type: 'string' },
-      report: { type: 'string' },
-      list: { type: 'boolean' },
-      shard: { type: 'string' },
-      workers: { type: 'string' },
-    });
-    const profileName = values.profile ?? 'float64';
-    if (profileName !== 'float64' && profileName !== 'float32') {
-      throw new AttnflowError('--profile', `unknown profile ${JSON.stringify(profileName)}`, 'use --profile float64 or --profile float32');
-    }
-    const selected = selectTheorems(theorems, { all: values.all, only: values.only });
+    const { values } = parseCommandArgs('verify', argv, { ...SUITE_OPTIONS, shard: { type: 'string' }, workers: { type: 'string' } });
+    const { selected, seed, runs, profile } = parseSuiteOptions('verify', values);
     if (values.list) {
       process.stdout.write(renderTable(['id', 'tier', 'cost', 'statement'], selected.map((t) => [t.id, t.tier, t.cost, t.title])) + '\n');
       return 0;
     }
-    if (values.only && selected.length === 0) {
-      throw new AttnflowError('--only', `no theorem id matches ${JSON.stringify(values.only)}`, 'run "attnflow verify --list --all" to see the ids');
-    }
-    const seed = integerOption(values.seed, 'seed', 42, 0);
-    const runs = values.runs === undefined ? undefined : integerOption(values.runs, 'runs', 1, 1);
     if (values.shard !== undefined || values.workers !== undefined) {
       return runSharded({ all: values.all, only: values.only, seed, runs, shard: values.shard, workers: values.workers, report: values.report });
     }
     const report = values.report ? new JsonlReport(values.report) : null;
     const tty = process.stderr.isTTY;
     const out = process.stdout;
-    out.write(`attnflow verify: ${selected.length} theorems against attnflow-reference (seed ${seed}, profile ${profileName})\n`);
+    out.write(`attnflow verify: ${selected.length} theorems against attnflow-reference (seed ${seed}, profile ${profile.name})\n`);
     const started = performance.now();
     const results = await runSuite(theorems, referenceImplementation(), {
       all: values.all,
@@ -99,7 +72,7 @@ export const verifyCommand: Command = {
       seed,
       runs,
       path: values.path,
-      profile: profileName === 'float32' ? FLOAT32 : FLOAT64,
+      profile,
       onRun: tty ? (thm, done, total) => process.stderr.write(`\r  ${thm.id}: ${done}/${total} runs\x1b[K`) : undefined,
       onResult: (r) => {
         if (tty) process.stderr.write('\r\x1b[K');
