@@ -5,7 +5,8 @@ import { diameter } from '../src/analysis/diameter.ts';
 import { hemisphereCertificate } from '../src/analysis/hemisphere.ts';
 import { Rng } from '../src/random/rng.ts';
 import { uniformSphere } from '../src/random/sphere.ts';
-import { flowOf, maxAbsDiff } from './support.ts';
+import { maxAbsDiff } from '../src/linalg/mat.ts';
+import { flowOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { Violation, fmt } from './types.ts';
 

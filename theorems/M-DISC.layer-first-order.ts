@@ -3,7 +3,8 @@ import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { scoreMatrix } from '../src/models/scores.ts';
-import { flowOf, layerOf, maxAbsDiff } from './support.ts';
+import { maxAbsDiff } from '../src/linalg/mat.ts';
+import { flowOf, layerOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost, Violation } from './types.ts';
 

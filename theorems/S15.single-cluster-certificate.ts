@@ -2,10 +2,11 @@ import type { Implementation, SystemRequest } from '../src/adapters/implementati
 import { diameter } from '../src/analysis/diameter.ts';
 import { hemisphereCertificate } from '../src/analysis/hemisphere.ts';
 import type { Tokens } from '../src/linalg/mat.ts';
+import { maxAbsDiff } from '../src/linalg/mat.ts';
 import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
-import { flowOf, maxAbsDiff } from './support.ts';
+import { flowOf } from './support.ts';
 import type { Outcome, Theorem, ToleranceProfile } from './types.ts';
 import { fmt, Violation } from './types.ts';
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
-import { flowOf, maxAbsDiff, permuteRows, velocityOf } from './support.ts';
+import { maxAbsDiff } from '../src/linalg/mat.ts';
+import { flowOf, permuteRows, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
 

@@ -4,10 +4,10 @@ import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import type { SystemRequest } from '../src/adapters/implementation.ts';
 import type { Mat } from '../src/linalg/mat.ts';
-import { matmul, toRows, transpose } from '../src/linalg/mat.ts';
+import { matmul, maxAbsDiff, toRows, transpose } from '../src/linalg/mat.ts';
 import { haarOrthogonal } from '../src/random/matrices.ts';
 import { Rng } from '../src/random/rng.ts';
-import { flowOf, maxAbsDiff, velocityOf } from './support.ts';
+import { flowOf, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
 

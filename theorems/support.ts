@@ -85,16 +85,6 @@ export function maxTangencyDefect(X: Tokens, Vel: Tokens): number {
   return m;
 }
 
-/** max over entries of |a - b|. */
-export function maxAbsDiff(a: Tokens, b: Tokens): number {
-  let m = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const e = Math.abs(a.data[i] - b.data[i]);
-    if (!(e <= m)) m = e;
-  }
-  return m;
-}
-
 /** max_i |row_i(a) - row_i(b)| / (scale_i) with scale_i = max(|row_i(b)|, floor): a mixed relative/absolute row error. */
 export function maxRowError(a: Tokens, b: Tokens, floor: number): number {
   let m = 0;
@@ -107,6 +97,18 @@ export function maxRowError(a: Tokens, b: Tokens, floor: number): number {
     }
     const err = Math.sqrt(e) / Math.max(Math.sqrt(r), floor);
     if (!(err <= m)) m = err;
+  }
+  return m;
+}
+
+/** max_i |row_i(a) - row_i(b)|: the distance in the max-row Euclidean norm. */
+export function maxRowDistance(a: Tokens, b: Tokens): number {
+  let m = 0;
+  const d = a.cols;
+  for (let i = 0; i < a.rows; i++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += (a.data[i * d + k] - b.data[i * d + k]) ** 2;
+    m = Math.max(m, Math.sqrt(s));
   }
   return m;
 }
