@@ -5,7 +5,7 @@ import { Rng } from '../src/random/rng.ts';
 import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
-import { flowOf } from './support.ts';
+import { flowOf, maxRowDistance } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
 
@@ -19,17 +19,6 @@ export interface LipschitzCase extends SystemCase {
 /** c(beta) = e^{10 max(1, beta)} of (D.4) for SA. */
 export function lipschitzConstantSA(beta: number): number {
   return Math.exp(10 * Math.max(1, beta));
-}
-
-/** max_j |a_j - b_j| (Euclidean norm of row differences). */
-function maxRowDistance(a: Float64Array, b: Float64Array, n: number, d: number): number {
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += (a[i * d + k] - b[i * d + k]) ** 2;
-    m = Math.max(m, Math.sqrt(s));
-  }
-  return m;
 }
 
 /**
@@ -65,11 +54,11 @@ export const lipschitzInitialData: Theorem<LipschitzCase> = {
     const rng = new Rng(c.perturbSeed);
     const Y = mat(n, d, req.X.data.map((x) => x + c.delta * rng.normal()));
     normalizeRows(Y.data, n, d);
-    const sep0 = maxRowDistance(req.X.data, Y.data, n, d);
+    const sep0 = maxRowDistance(req.X, Y);
     const [xt] = await flowOf(ctx.impl, { ...req, times: [c.t] });
     const [yt] = await flowOf(ctx.impl, { ...req, X: Y, times: [c.t] });
     const bound = lipschitzConstantSA(c.beta) ** (n * c.t) * sep0 + 4 * ctx.profile.flowRtol;
-    return assertAtMost('max_j |x_j(t) - y_j(t)|', maxRowDistance(xt.data, yt.data, n, d), bound, {
+    return assertAtMost('max_j |x_j(t) - y_j(t)|', maxRowDistance(xt, yt), bound, {
       expected: `<= c(beta)^{nt} * ${sep0}`,
     });
   },
