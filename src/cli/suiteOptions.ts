@@ -1,10 +1,10 @@
-import { resolveProfile } from '../check/profiles.ts';
 import { AttnflowError } from '../errors.ts';
 import { selectTheorems } from '../../properties/runSuite.ts';
 import { theorems } from '../../theorems/index.ts';
 import type { Theorem, ToleranceProfile } from '../../theorems/types.ts';
 import type { OptionSpec } from './command.ts';
-import { integerOption, numberOption } from './command.ts';
+import { integerOption } from './command.ts';
+import { PROFILE_OPTIONS, parseProfileOptions } from './profileOptions.ts';
 
 /** The options `verify` and `check` share: which theorems, which cases, which tolerances, which report. */
 export const SUITE_OPTIONS = {
@@ -13,9 +13,7 @@ export const SUITE_OPTIONS = {
   seed: { type: 'string' },
   runs: { type: 'string' },
   path: { type: 'string' },
-  profile: { type: 'string' },
-  eps: { type: 'string' },
-  'flow-rtol': { type: 'string' },
+  ...PROFILE_OPTIONS,
   report: { type: 'string' },
   list: { type: 'boolean' },
 } as const satisfies OptionSpec;
@@ -49,12 +47,10 @@ export function parseSuiteOptions(command: string, values: { all?: boolean; only
   if (values.only && selected.length === 0) {
     throw new AttnflowError('--only', `no theorem id matches ${JSON.stringify(values.only)}`, `run "attnflow ${command} --list --all" to see the ids`);
   }
-  const eps = values.eps === undefined ? undefined : numberOption(values.eps, 'eps', 0);
-  const flowRtol = values['flow-rtol'] === undefined ? undefined : numberOption(values['flow-rtol'], 'flow-rtol', 0);
   return {
     selected,
     seed: integerOption(values.seed, 'seed', 42, 0),
     runs: values.runs === undefined ? undefined : integerOption(values.runs, 'runs', 1, 1),
-    profile: resolveProfile({ profile: values.profile, eps, flowRtol }),
+    profile: parseProfileOptions(values),
   };
 }

@@ -4,7 +4,6 @@ import type { Implementation } from '../../adapters/implementation.ts';
 import { ImplementationError } from '../../adapters/implementation.ts';
 import { referenceImplementation } from '../../adapters/reference.ts';
 import { subprocessImplementation } from '../../adapters/subprocess.ts';
-import { resolveProfile } from '../../check/profiles.ts';
 import { AttnflowError } from '../../errors.ts';
 import { readBaseline, recordBaseline, serializeBaseline } from '../../regress/baseline.ts';
 import { compareBaseline } from '../../regress/compare.ts';
@@ -12,6 +11,7 @@ import type { RegressReport } from '../../regress/compare.ts';
 import { renderTable } from '../../report/table.ts';
 import type { Command } from '../command.ts';
 import { numberOption, parseCommandArgs } from '../command.ts';
+import { PROFILE_OPTIONS, parseProfileOptions } from '../profileOptions.ts';
 
 const HELP = `attnflow regress <record|compare> <dir> [options]
 
@@ -47,8 +47,8 @@ export const regressCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('regress', argv, {
-      impl: { type: 'string' }, rtol: { type: 'string' }, atol: { type: 'string' }, profile: { type: 'string' },
-      eps: { type: 'string' }, 'flow-rtol': { type: 'string' }, all: { type: 'boolean' }, timeout: { type: 'string' },
+      impl: { type: 'string' }, rtol: { type: 'string' }, atol: { type: 'string' }, ...PROFILE_OPTIONS,
+      all: { type: 'boolean' }, timeout: { type: 'string' },
     }, true);
     const [action, dir] = positionals;
     if ((action !== 'record' && action !== 'compare') || !dir || positionals.length !== 2) {
@@ -64,13 +64,7 @@ export const regressCommand: Command = {
     for (const [v, f] of [[rtol, 'rtol'], [atol, 'atol']] as const) {
       if (!(v > 0 && v < 1)) throw new AttnflowError(`--${f}`, `must lie in (0, 1), got ${v}`, `pass --${f} such as 1e-11`);
     }
-    const profile = action === 'compare'
-      ? resolveProfile({
-        profile: values.profile,
-        eps: values.eps === undefined ? undefined : numberOption(values.eps, 'eps', 0),
-        flowRtol: values['flow-rtol'] === undefined ? undefined : numberOption(values['flow-rtol'], 'flow-rtol', 0),
-      })
-      : undefined;
+    const profile = action === 'compare' ? parseProfileOptions(values) : undefined;
     const timeout = numberOption(values.timeout, 'timeout', 60);
     let impl: Implementation;
     const reference = values.impl === undefined;
