@@ -63,6 +63,7 @@ export async function runToConsensus(
   let k = 0;
   const look = (S: Tokens, time: number, prev: Tokens | null): ConsensusRun | null => {
     k++;
+    const D = diameter(S);
     if (!cert) {
       const h = hemisphereCertificate(S, { tol: certTol });
       if (h.inHemisphere) cert = { w: h.w, margin: h.margin, t: time, k };
@@ -75,7 +76,6 @@ export async function runToConsensus(
           { quantity: 'drop of min_i <x_i(t), w> after the certificate', measured: cert.margin - r, tolerance: tol, expected: 'non-decreasing (S10, S15)' },
         );
       }
-      const D = diameter(S);
       if (prev && D > 1e-3) {
         const moved = maxAbsDiff(S, prev);
         if (moved <= 1e-6) {
@@ -86,7 +86,6 @@ export async function runToConsensus(
         }
       }
     }
-    const D = diameter(S);
     if (cert && D <= target) return { status: 'consensus', tCertified: cert.t, tConsensus: time, diameter: D };
     return null;
   };
