@@ -1,11 +1,13 @@
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import type { ModelKind } from '../models/params.ts';
+import type { Op } from '../protocol/messages.ts';
+import { OPS } from '../protocol/messages.ts';
 
 /** The protocol ops an implementation may answer (PROTOCOL.md). */
-export type Op = 'velocity' | 'flow' | 'layer' | 'energy';
+export type { Op };
 
 /** Every op, in protocol order. */
-export const ALL_OPS: readonly Op[] = ['velocity', 'flow', 'layer', 'energy'];
+export const ALL_OPS: readonly Op[] = OPS;
 
 /** What every run request carries: the model and its parameters (null matrices mean the identity). */
 export interface SystemRequest {

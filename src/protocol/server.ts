@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { paramsOf } from '../adapters/reference.ts';
 import { energy } from '../energy/energy.ts';
 import { AttnflowError } from '../errors.ts';
 import { flow } from '../integrators/flow.ts';
@@ -81,7 +82,7 @@ function runOp(req: RunRequest): Answer {
   if (req.op === 'energy') {
     return { seq: req.seq, energy: energy(req.X, { beta: req.beta, Q: req.Q, K: req.K }) };
   }
-  const params: AttentionParams = { model: req.model, beta: req.beta, Q: req.Q, K: req.K, V: req.V };
+  const params = paramsOf(req);
   switch (req.op) {
     case 'velocity':
       return { seq: req.seq, velocity: encodeMatrix(velocity(req.X, params)) };
