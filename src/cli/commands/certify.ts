@@ -55,7 +55,7 @@ export const certifyCommand: Command = {
     const check = verifyCertificate(X, cert);
     if (!check.valid) throw new AttnflowError('certificate', `the independent verifier rejected it: ${check.reason}`, 'report this input as a bug', 'internal');
     const inside = cert.kind === 'hemisphere';
-    if ((values as { json?: boolean }).json) {
+    if (values.json) {
       process.stdout.write(JSON.stringify({ n: X.rows, d: X.cols, inHemisphere: inside, certificate: cert, verified: true }) + '\n');
       return inside ? 0 : 1;
     }

@@ -27,7 +27,7 @@ export const demoCommand: Command = {
   help: HELP,
   async run(argv: string[]): Promise<number> {
     const { values } = parseCommandArgs('demo', argv, { out: { type: 'string' } });
-    const out = (values as { out?: string }).out ?? 'out/demo.svg';
+    const out = values.out ?? 'out/demo.svg';
     const X0 = uniformSphere(DEMO.n, DEMO.d, new Rng(DEMO.seed));
     process.stdout.write(
       `attnflow demo: self-attention dynamics dx_i/dt = P_{x_i}(sum_j w_ij x_j) (eq. 2.3), SA, beta = ${DEMO.beta},\n` +

@@ -28,7 +28,7 @@ export const serveCommand: Command = {
     const { values } = parseCommandArgs('serve', argv, { verbose: { type: 'boolean' } });
     // A reader that hangs up early is not our failure: stop quietly instead of crashing on EPIPE.
     process.stdout.on('error', () => process.stdin.destroy());
-    const verbose = (values as { verbose?: boolean }).verbose === true;
+    const verbose = values.verbose === true;
     const log = verbose ? (line: string) => void process.stderr.write(`attnflow serve: ${line}\n`) : undefined;
     await serve(process.stdin, process.stdout, { log });
     // The writer may keep its end open after "stop"; release stdin so the process can exit.
