@@ -4,6 +4,7 @@ import type { SystemCase } from '../properties/cases.ts';
 import { caseOf, requestOf } from '../properties/cases.ts';
 import type { Tokens } from '../src/linalg/mat.ts';
 import { mat } from '../src/linalg/mat.ts';
+import { projectTangentInPlace } from '../src/models/projectTangent.ts';
 import { maxRowError, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
@@ -45,12 +46,9 @@ export function logGradientField(X: Tokens, beta: number, form: 'corrected' | 'p
     x[k] -= 2 * s;
     return (p - logMoment(x, X, beta)) / (2 * s);
   };
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < d; k++) out.data[i * d + k] = (4 * diff(i, k, h / 2) - diff(i, k, h)) / 3;
-    let s = 0;
-    for (let k = 0; k < d; k++) s += out.data[i * d + k] * X.data[i * d + k];
-    for (let k = 0; k < d; k++) out.data[i * d + k] = (out.data[i * d + k] - s * X.data[i * d + k]) / (form === 'corrected' ? beta : 1);
-  }
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) out.data[i * d + k] = (4 * diff(i, k, h / 2) - diff(i, k, h)) / 3;
+  projectTangentInPlace(X, out.data);
+  if (form === 'corrected') for (let p = 0; p < n * d; p++) out.data[p] /= beta;
   return out;
 }
 

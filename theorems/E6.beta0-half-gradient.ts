@@ -5,6 +5,7 @@ import { caseOf, requestOf } from '../properties/cases.ts';
 import { energyBeta0 } from '../src/energy/energy.ts';
 import type { Tokens } from '../src/linalg/mat.ts';
 import { clone, mat } from '../src/linalg/mat.ts';
+import { projectTangentInPlace } from '../src/models/projectTangent.ts';
 import { maxRowError, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
@@ -28,11 +29,7 @@ export function beta0RiemannianGradient(X: Tokens): Tokens {
     Y.data[p] = x0;
     out.data[p] = (e1 - e2) / (2 * h);
   }
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += out.data[i * d + k] * X.data[i * d + k];
-    for (let k = 0; k < d; k++) out.data[i * d + k] -= s * X.data[i * d + k];
-  }
+  projectTangentInPlace(X, out.data);
   return out;
 }
 

@@ -7,6 +7,7 @@ import type { Implementation } from '../src/adapters/implementation.ts';
 import type { Mat, Tokens } from '../src/linalg/mat.ts';
 import { mat } from '../src/linalg/mat.ts';
 import { logPartition } from '../src/models/attentionWeights.ts';
+import { projectTangentInPlace } from '../src/models/projectTangent.ts';
 import { Rng } from '../src/random/rng.ts';
 import { energyOf } from './support.ts';
 
@@ -30,15 +31,8 @@ export function retract(X: Tokens, U: Tokens, s: number): Tokens {
 export function randomTangent(X: Tokens, seed: number): Tokens {
   const rng = new Rng(seed);
   const n = X.rows, d = X.cols, out = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) {
-      out[i * d + k] = rng.normal();
-      s += out[i * d + k] * X.data[i * d + k];
-    }
-    for (let k = 0; k < d; k++) out[i * d + k] -= s * X.data[i * d + k];
-  }
-  return mat(n, d, out);
+  for (let p = 0; p < n * d; p++) out[p] = rng.normal();
+  return mat(n, d, projectTangentInPlace(X, out));
 }
 
 /** sum_i <a_i, b_i> weighted by w_i (default 1). */
