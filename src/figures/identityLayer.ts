@@ -1,5 +1,6 @@
 import { AttnflowError, assertFinite } from '../errors.ts';
 import type { Tokens } from '../linalg/mat.ts';
+import { rowDot } from '../linalg/vec.ts';
 
 /**
  * The Post-LN layer x_i <- normalize(x_i + h a_i), a_i = sum_j w_ij x_j (SA, Q = K = V = I; §1.7 and
@@ -40,9 +41,7 @@ export class IdentityLayer {
       for (let i = 0; i < n; i++) {
         w[i * n + i] = 1;
         for (let j = i + 1; j < n; j++) {
-          let dot = 0;
-          for (let k = 0; k < d; k++) dot += x[i * d + k] * x[j * d + k];
-          const e = Math.exp(beta * (dot - 1));
+          const e = Math.exp(beta * (rowDot(x, i, x, j, d) - 1));
           w[i * n + j] = e;
           w[j * n + i] = e;
         }

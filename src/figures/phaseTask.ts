@@ -1,6 +1,7 @@
 import { AttnflowError, assertFinite, assertInteger } from '../errors.ts';
 import { clusters } from '../analysis/clusters.ts';
 import { mat } from '../linalg/mat.ts';
+import { rowDot } from '../linalg/vec.ts';
 import { Rng } from '../random/rng.ts';
 import { uniformSphere } from '../random/sphere.ts';
 import type { SweepCell, SweepTask, TaskRef } from '../sweep/types.ts';
@@ -102,11 +103,7 @@ export function phaseTaskRef(args: PhaseArgs): TaskRef {
 export function clusteredFraction(x: Float64Array, n: number, d: number, delta: number): number {
   let c = 0;
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      let dot = 0;
-      for (let k = 0; k < d; k++) dot += x[i * d + k] * x[j * d + k];
-      if (dot > 1 - delta) c++;
-    }
+    for (let j = i + 1; j < n; j++) if (rowDot(x, i, x, j, d) > 1 - delta) c++;
   }
   return c / ((n * (n - 1)) / 2);
 }
