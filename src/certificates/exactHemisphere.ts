@@ -1,6 +1,6 @@
 import { AttnflowError } from '../errors.ts';
 import type { Tokens } from '../linalg/mat.ts';
-import { dyadic, dyadicToDecimalString } from '../highprec/exactDecimal.ts';
+import { compareDyadic, dyadic, dyadicToDecimalString } from '../highprec/exactDecimal.ts';
 import type { GordanCertificate, HemisphereCertificate, HemisphereVerdict } from './types.ts';
 
 function abs(a: bigint): bigint {
@@ -152,11 +152,4 @@ export function exactHemisphereCertificate(X: Tokens): HemisphereVerdict {
     wApprox: W.map((v) => Number(v) / 2 ** s),
   };
   return cert;
-}
-
-/** Sign of a 2^e - b 2^f for non-negative-or-any integers a, b. */
-function compareDyadic(a: bigint, e: number, b: bigint, f: number): number {
-  const m = Math.min(e, f);
-  const x = a << BigInt(e - m), y = b << BigInt(f - m);
-  return x < y ? -1 : x > y ? 1 : 0;
 }

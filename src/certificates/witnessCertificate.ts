@@ -1,5 +1,5 @@
 import type { Tokens } from '../linalg/mat.ts';
-import { dyadic, dyadicToDecimalString } from '../highprec/exactDecimal.ts';
+import { compareDyadic, dyadic, dyadicToDecimalString } from '../highprec/exactDecimal.ts';
 import type { HemisphereCertificate } from './types.ts';
 
 /**
@@ -25,7 +25,7 @@ export function witnessCertificate(X: Tokens, w: ArrayLike<number>): HemisphereC
     for (const t of terms) acc += t.m << BigInt(t.e - e0);
     if (acc <= 0n) return null;
     margins.push(dyadicToDecimalString(acc, e0));
-    if (minIdx < 0 || less(acc, e0, minN, minE)) {
+    if (minIdx < 0 || compareDyadic(acc, e0, minN, minE) < 0) {
       minIdx = i;
       minN = acc;
       minE = e0;
@@ -38,9 +38,4 @@ export function witnessCertificate(X: Tokens, w: ArrayLike<number>): HemisphereC
     minMargin: margins[minIdx],
     wApprox: Array.from({ length: d }, (_, k) => w[k]),
   };
-}
-
-function less(a: bigint, e: number, b: bigint, f: number): boolean {
-  const m = Math.min(e, f);
-  return a << BigInt(e - m) < b << BigInt(f - m);
 }

@@ -34,6 +34,13 @@ export function dyadic(x: number, field = 'x'): Dyadic {
   return { mant: hi >>> 31 ? -m : m, exp: e };
 }
 
+/** Sign of a * 2^e - b * 2^f for any integers a, b: compares two dyadic rationals exactly. */
+export function compareDyadic(a: bigint, e: number, b: bigint, f: number): number {
+  const m = Math.min(e, f);
+  const x = a << BigInt(e - m), y = b << BigInt(f - m);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /**
  * The exact decimal expansion of N * 2^E (always finite, since 2^-k = 5^k / 10^k), as a plain string
  * without exponent, e.g. `dyadicToDecimalString(1n, -1)` is "0.5".
