@@ -5,7 +5,8 @@ import type { Tokens } from '../src/linalg/mat.ts';
 import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf, tokensOf } from '../properties/cases.ts';
-import { flowOf } from './support.ts';
+import { marginAlong } from './S15.single-cluster-certificate.ts';
+import { flowOf, normalisedMean } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost, fmt, Violation } from './types.ts';
 
@@ -90,7 +91,7 @@ export const coneCollapseRateTheorem: Theorem<SystemCase> = {
   async check(ctx, c) {
     const req = requestOf(c);
     if (!hemisphereCertificate(tokensOf(c)).inHemisphere) return { status: 'inconclusive', reason: 'start not in an open hemisphere to float64 accuracy' };
-    const n = req.X.rows, d = req.X.cols;
+    const n = req.X.rows;
     const lambda = coneCollapseRate(c.model, n, c.beta);
     const tol = 10 * ctx.profile.flowRtol;
     let t1: number | null = null;
@@ -113,20 +114,11 @@ export const coneCollapseRateTheorem: Theorem<SystemCase> = {
     });
     if (!run.converged) return { status: 'inconclusive', reason: `diameter not below max(1e-10, 10 flowRtol) by t = 120 (last ${fmt(diameter(run.states[run.states.length - 1]))})` };
     const last = run.states[run.states.length - 1];
-    const xs = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xs[k] += last.data[i * d + k];
-    const r = Math.hypot(...xs);
-    for (let k = 0; k < d; k++) xs[k] /= r;
+    const xs = normalisedMean(last);
     const tolB = tol + diameter(last);
     let t0: number | null = null, worst = -Infinity;
     for (let s = 0; s < run.times.length; s++) {
-      const X = run.states[s];
-      let alpha = Infinity;
-      for (let i = 0; i < n; i++) {
-        let dot = 0;
-        for (let k = 0; k < d; k++) dot += X.data[i * d + k] * xs[k];
-        alpha = Math.min(alpha, dot);
-      }
+      const alpha = marginAlong(run.states[s], xs);
       if (t0 === null && alpha >= 0.5) t0 = run.times[s];
       if (t0 !== null) worst = Math.max(worst, 1 - alpha - 0.5 * Math.exp(-lambda * (run.times[s] - t0)));
     }

@@ -4,6 +4,7 @@ import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { sampleFlow } from './L6.4.cone-collapse-rate.ts';
+import { normalisedMean } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtLeast, fmt } from './types.ts';
 
@@ -68,16 +69,14 @@ export const exponentialRate: Theorem<SystemCase> = {
     // Once converged, also the rate of max_i |x_i(t) - x_final| with x_final the normalised mean of the last state
     // (its error, below lo/10, stays 10x under the window).
     const last = run.states[run.states.length - 1], d = last.cols;
-    const xf = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xf[k] += last.data[i * d + k];
-    const r = Math.hypot(...xf);
+    const xf = normalisedMean(last);
     const te: number[] = [], ye: number[] = [];
     for (let s = 0; s < run.times.length; s++) {
       const X = run.states[s];
       let e = 0;
       for (let i = 0; i < n; i++) {
         let q = 0;
-        for (let k = 0; k < d; k++) q += (X.data[i * d + k] - xf[k] / r) ** 2;
+        for (let k = 0; k < d; k++) q += (X.data[i * d + k] - xf[k]) ** 2;
         e = Math.max(e, Math.sqrt(q));
       }
       if (e <= hi && e >= lo) {

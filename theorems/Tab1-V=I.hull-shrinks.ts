@@ -7,6 +7,7 @@ import { rescaledVelocity } from '../src/models/rescaled.ts';
 import type { AttentionParams } from '../src/models/params.ts';
 import { psd } from '../src/random/matrices.ts';
 import { Rng } from '../src/random/rng.ts';
+import { marginAlong } from './S15.single-cluster-certificate.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
 
@@ -37,13 +38,7 @@ export function hullDistanceLowerBound(Z: Tokens, p: ArrayLike<number>): number 
   const Y = fromRows(rows, 'Z - p');
   const cert = hemisphereCertificate(Y);
   if (!cert.inHemisphere) return 0;
-  let m = Infinity;
-  for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += rows[j][k] * cert.w[k];
-    m = Math.min(m, s);
-  }
-  return Math.max(0, m);
+  return Math.max(0, marginAlong(Y, cert.w));
 }
 
 /**

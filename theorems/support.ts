@@ -113,6 +113,15 @@ export function maxRowDistance(a: Tokens, b: Tokens): number {
   return m;
 }
 
+/** (sum_i x_i) / |sum_i x_i|: the direction of the tokens' mean, the consensus point once they have collapsed. */
+export function normalisedMean(X: Tokens): Float64Array {
+  const d = X.cols, m = new Float64Array(d);
+  for (let i = 0; i < X.rows; i++) for (let k = 0; k < d; k++) m[k] += X.data[i * d + k];
+  const r = Math.hypot(...m);
+  for (let k = 0; k < d; k++) m[k] /= r;
+  return m;
+}
+
 /** Rows of X permuted: row i of the result is row perm[i] of X. */
 export function permuteRows(X: Tokens, perm: readonly number[]): Tokens {
   const d = X.cols;
