@@ -65,7 +65,7 @@ export interface Implementation {
 
 /** The ops an implementation provides. */
 export function supportedOps(impl: Implementation): Op[] {
-  return (['velocity', 'flow', 'layer', 'energy'] as const).filter((op) => typeof impl[op] === 'function');
+  return ALL_OPS.filter((op) => typeof impl[op] === 'function');
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Mat, Tokens } from '../linalg/mat.ts';
 import { toRows } from '../linalg/mat.ts';
 import type { ModelKind } from '../models/params.ts';
 import type { Implementation } from './implementation.ts';
-import { ImplementationError } from './implementation.ts';
+import { ALL_OPS, ImplementationError } from './implementation.ts';
 import type { RunSpec } from './subprocess.ts';
 import { decodeAnswer } from './subprocess.ts';
 
@@ -71,11 +71,10 @@ export function inProcessImplementation(impl: Implementation | PlainImplementati
       return decodeAnswer(spec, answerOf(op, raw));
     };
   };
-  out.velocity = wrap('velocity') as Implementation['velocity'];
-  out.flow = wrap('flow') as Implementation['flow'];
-  out.layer = wrap('layer') as Implementation['layer'];
-  out.energy = wrap('energy') as Implementation['energy'];
-  for (const op of ['velocity', 'flow', 'layer', 'energy'] as const) if (!out[op]) delete out[op];
+  for (const op of ALL_OPS) {
+    const f = wrap(op);
+    if (f) (out as Record<string, unknown>)[op] = f;
+  }
   if (typeof (impl as Implementation).close === 'function') out.close = () => (impl as Implementation).close!();
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Implementation } from '../adapters/implementation.ts';
-import { ImplementationError } from '../adapters/implementation.ts';
+import { ALL_OPS, ImplementationError } from '../adapters/implementation.ts';
 import type { PlainImplementation } from '../adapters/inProcess.ts';
 import { inProcessImplementation } from '../adapters/inProcess.ts';
 import type { Incident, ProtocolClient } from '../adapters/protocolClient.ts';
@@ -132,7 +132,7 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
  */
 function withBreaker(impl: Implementation, client: ProtocolClient, from: number, max: number): Implementation {
   const out: Record<string, unknown> = { ...impl };
-  for (const op of ['velocity', 'flow', 'layer', 'energy'] as const) {
+  for (const op of ALL_OPS) {
     const f = impl[op] as ((req: unknown) => Promise<unknown>) | undefined;
     if (!f) continue;
     out[op] = async (req: unknown) => {
