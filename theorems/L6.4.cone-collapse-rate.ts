@@ -28,6 +28,8 @@ export function printedConeCollapseRateSA(n: number, beta: number): number {
 export interface SampledFlow {
   readonly times: number[];
   readonly states: Tokens[];
+  /** diameter(states[k]), computed once here for the caller. */
+  readonly diameters: number[];
   /** Whether the diameter fell below `stopDiameter` within `maxT`. */
   readonly converged: boolean;
 }
@@ -35,30 +37,32 @@ export interface SampledFlow {
 /**
  * Samples the implementation's flow every `dt` up to `maxT`, `perCall` samples per flow call (each call
  * restarts from the last returned state), stopping once the diameter is below `stopDiameter`.
- * `onState` may throw a violation as soon as one is visible.
+ * `onState` (given each state's diameter) may throw a violation as soon as one is visible.
  */
 export async function sampleFlow(
   impl: Implementation,
   req: SystemRequest,
-  opts: { dt: number; maxT: number; stopDiameter: number; perCall?: number; onState?: (t: number, X: Tokens) => void },
+  opts: { dt: number; maxT: number; stopDiameter: number; perCall?: number; onState?: (t: number, X: Tokens, D: number) => void },
 ): Promise<SampledFlow> {
   const perCall = opts.perCall ?? 40;
-  const times: number[] = [0], states: Tokens[] = [req.X];
-  opts.onState?.(0, req.X);
+  const times: number[] = [0], states: Tokens[] = [req.X], diameters: number[] = [diameter(req.X)];
+  opts.onState?.(0, req.X, diameters[0]);
   let X = req.X, t = 0;
   while (t < opts.maxT - 1e-12) {
     const rel = Array.from({ length: perCall }, (_, k) => (k + 1) * opts.dt).filter((r) => t + r <= opts.maxT + 1e-12);
     const got = await flowOf(impl, { ...req, X, times: rel });
     for (let k = 0; k < got.length; k++) {
+      const D = diameter(got[k]);
       times.push(t + rel[k]);
       states.push(got[k]);
-      opts.onState?.(t + rel[k], got[k]);
-      if (diameter(got[k]) < opts.stopDiameter) return { times, states, converged: true };
+      diameters.push(D);
+      opts.onState?.(t + rel[k], got[k], D);
+      if (D < opts.stopDiameter) return { times, states, diameters, converged: true };
     }
     X = got[got.length - 1];
     t += rel[rel.length - 1];
   }
-  return { times, states, converged: false };
+  return { times, states, diameters, converged: false };
 }
 
 /**
@@ -99,8 +103,7 @@ export const coneCollapseRateTheorem: Theorem<SystemCase> = {
       dt: 0.5,
       maxT: 120,
       stopDiameter: Math.max(1e-10, 10 * ctx.profile.flowRtol),
-      onState: (t, X) => {
-        const D = diameter(X);
+      onState: (t, _X, D) => {
         if (t1 === null && D <= 1) t1 = t;
         if (t1 !== null) {
           const bound = 4 * Math.exp(-lambda * (t - t1));
@@ -112,10 +115,10 @@ export const coneCollapseRateTheorem: Theorem<SystemCase> = {
         }
       },
     });
-    if (!run.converged) return { status: 'inconclusive', reason: `diameter not below max(1e-10, 10 flowRtol) by t = 120 (last ${fmt(diameter(run.states[run.states.length - 1]))})` };
+    if (!run.converged) return { status: 'inconclusive', reason: `diameter not below max(1e-10, 10 flowRtol) by t = 120 (last ${fmt(run.diameters[run.diameters.length - 1])})` };
     const last = run.states[run.states.length - 1];
     const xs = normalisedMean(last);
-    const tolB = tol + diameter(last);
+    const tolB = tol + run.diameters[run.diameters.length - 1];
     let t0: number | null = null, worst = -Infinity;
     for (let s = 0; s < run.times.length; s++) {
       const alpha = marginAlong(run.states[s], xs);

@@ -1,4 +1,3 @@
-import { diameter } from '../src/analysis/diameter.ts';
 import { frobenius } from '../src/linalg/mat.ts';
 import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
@@ -55,7 +54,7 @@ export const exponentialRate: Theorem<SystemCase> = {
     const run = await sampleFlow(ctx.impl, req, { dt: 0.5, maxT: 100, stopDiameter: lo / 10 });
     const ts: number[] = [], ys: number[] = [];
     for (let k = 0; k < run.times.length; k++) {
-      const D = diameter(run.states[k]);
+      const D = run.diameters[k];
       if (D <= hi && D >= lo) {
         ts.push(run.times[k]);
         ys.push(Math.log(D));
