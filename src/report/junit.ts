@@ -1,16 +1,11 @@
 import type { CheckReport, CheckResult } from '../check/checkImplementation.ts';
+import { escapeXml } from '../plot/svg.ts';
 import { replacer } from './jsonl.ts';
 
 /** XML text with the five special characters escaped, and characters XML 1.0 forbids dropped. */
 export function xmlEscape(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  // eslint-disable-next-line no-control-regex
+  return escapeXml(s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ''));
 }
 
 /** The failure body of one theorem: violation, sizes, counterexample, replay, stderr. */
