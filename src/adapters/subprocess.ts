@@ -1,6 +1,6 @@
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import type { ModelKind } from '../models/params.ts';
-import { decodeNumber, encodeNumber } from '../protocol/codec.ts';
+import { decodeNumber, describeValue, encodeNumber } from '../protocol/codec.ts';
 import type { EnergyRequest, FlowRequest, Implementation, LayerRequest, Op, SystemRequest } from './implementation.ts';
 import { ALL_OPS, ImplementationError } from './implementation.ts';
 import type { Handshake, Incident, ProtocolClientOptions } from './protocolClient.ts';
@@ -132,12 +132,9 @@ function decodeTokens(value: unknown, n: number, d: number, field: string): Toke
   return { rows: n, cols: d, data };
 }
 
+// Answers are described as "missing" when absent, and briefer than requests (40 characters).
 function describe(v: unknown): string {
-  if (v === undefined) return 'missing';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'object' && v !== null) return 'an object';
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 40 ? s.slice(0, 37) + '...' : s;
+  return describeValue(v, 'missing', 40);
 }
 
 export type { Handshake, Incident };

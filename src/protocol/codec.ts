@@ -85,19 +85,19 @@ export function decodeRequestResult(obj: unknown): ParsedRequest {
  */
 export function decodeRequest(obj: unknown): Request {
   if (!isObject(obj)) {
-    throw new AttnflowError('request', `expected a JSON object, got ${describe(obj)}`, 'send one JSON object per line, e.g. {"cmd":"start","protocol":1}');
+    throw new AttnflowError('request', `expected a JSON object, got ${describeValue(obj)}`, 'send one JSON object per line, e.g. {"cmd":"start","protocol":1}');
   }
   if (!('cmd' in obj)) throw new AttnflowError('cmd', 'is missing', 'add "cmd": one of "start", "run", "stop"');
   const cmd = obj.cmd;
   if (cmd === 'start') {
     const p = decodeNumber(obj.protocol);
     if (p === undefined || !Number.isInteger(p)) {
-      throw new AttnflowError('protocol', `expected an integer protocol version, got ${describe(obj.protocol)}`, 'send {"cmd":"start","protocol":1}');
+      throw new AttnflowError('protocol', `expected an integer protocol version, got ${describeValue(obj.protocol)}`, 'send {"cmd":"start","protocol":1}');
     }
     return { cmd: 'start', protocol: p };
   }
   if (cmd === 'stop') return { cmd: 'stop' };
-  if (cmd !== 'run') throw new AttnflowError('cmd', `unknown command ${describe(cmd)}`, 'use one of "start", "run", "stop"');
+  if (cmd !== 'run') throw new AttnflowError('cmd', `unknown command ${describeValue(cmd)}`, 'use one of "start", "run", "stop"');
   return decodeRun(obj);
 }
 
@@ -105,22 +105,22 @@ function decodeRun(obj: Record<string, unknown>): RunRequest {
   if (!('seq' in obj)) throw new AttnflowError('seq', 'is missing', 'add an integer "seq" that the answer will echo');
   const seq = decodeNumber(obj.seq);
   if (seq === undefined || !Number.isSafeInteger(seq)) {
-    throw new AttnflowError('seq', `expected an integer, got ${describe(obj.seq)}`, 'pass an integer "seq" that the answer will echo');
+    throw new AttnflowError('seq', `expected an integer, got ${describeValue(obj.seq)}`, 'pass an integer "seq" that the answer will echo');
   }
   const op = obj.op;
   if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) {
-    throw new AttnflowError('op', op === undefined ? 'is missing' : `unknown op ${describe(op)}`, `use one of ${OPS.map((o) => `"${o}"`).join(', ')}`);
+    throw new AttnflowError('op', op === undefined ? 'is missing' : `unknown op ${describeValue(op)}`, `use one of ${OPS.map((o) => `"${o}"`).join(', ')}`);
   }
   let model: ModelKind = 'sa';
   if (op !== 'energy') {
     if (typeof obj.model !== 'string' || !(MODELS as readonly string[]).includes(obj.model)) {
-      throw new AttnflowError('model', obj.model === undefined ? 'is missing' : `unknown model ${describe(obj.model)}`, 'use "sa" or "usa"');
+      throw new AttnflowError('model', obj.model === undefined ? 'is missing' : `unknown model ${describeValue(obj.model)}`, 'use "sa" or "usa"');
     }
     model = obj.model as ModelKind;
   }
   const beta = decodeNumber(obj.beta);
   if (beta === undefined || !Number.isFinite(beta)) {
-    throw new AttnflowError('beta', `expected a finite number, got ${describe(obj.beta)}`, 'pass a finite inverse temperature beta >= 0');
+    throw new AttnflowError('beta', `expected a finite number, got ${describeValue(obj.beta)}`, 'pass a finite inverse temperature beta >= 0');
   }
   if (beta < 0) {
     throw new AttnflowError('beta', `must be >= 0, got ${beta}`, 'pass beta >= 0 (for the repulsive case use V = -I, not beta < 0)');
@@ -142,11 +142,11 @@ function decodeRun(obj: Record<string, unknown>): RunRequest {
   if (op === 'layer') {
     const h = decodeNumber(obj.h);
     if (h === undefined || !Number.isFinite(h) || h <= 0) {
-      throw new AttnflowError('h', `expected a finite step size > 0, got ${describe(obj.h)}`, 'pass "h" > 0, e.g. 0.1');
+      throw new AttnflowError('h', `expected a finite step size > 0, got ${describeValue(obj.h)}`, 'pass "h" > 0, e.g. 0.1');
     }
     const steps = decodeNumber(obj.steps);
     if (steps === undefined || !Number.isSafeInteger(steps) || steps < 1) {
-      throw new AttnflowError('steps', `expected a positive integer, got ${describe(obj.steps)}`, 'pass "steps" >= 1, e.g. 3');
+      throw new AttnflowError('steps', `expected a positive integer, got ${describeValue(obj.steps)}`, 'pass "steps" >= 1, e.g. 3');
     }
     const r: LayerRequest = { ...base, op, h, steps };
     return r;
@@ -179,16 +179,16 @@ function decodeSquare(value: unknown, field: 'Q' | 'K' | 'V', d: number): Mat | 
 /** Maps wire rows to number rows (non-finite strings revived so the error names the entry and its value). */
 function decodeRows(value: unknown, field: string): number[][] {
   if (!Array.isArray(value)) {
-    throw new AttnflowError(field, `expected an array of rows, got ${describe(value)}`, `pass ${field} as [[...], [...], ...]`);
+    throw new AttnflowError(field, `expected an array of rows, got ${describeValue(value)}`, `pass ${field} as [[...], [...], ...]`);
   }
   return value.map((row: unknown, i: number) => {
     if (!Array.isArray(row)) {
-      throw new AttnflowError(`${field}[${i}]`, `expected an array of numbers, got ${describe(row)}`, 'make every row an array of numbers');
+      throw new AttnflowError(`${field}[${i}]`, `expected an array of numbers, got ${describeValue(row)}`, 'make every row an array of numbers');
     }
     return row.map((v: unknown, j: number) => {
       const x = decodeNumber(v);
       if (x === undefined) {
-        throw new AttnflowError(`${field}[${i}][${j}]`, `expected a number, got ${describe(v)}`, 'replace it by a finite number');
+        throw new AttnflowError(`${field}[${i}][${j}]`, `expected a number, got ${describeValue(v)}`, 'replace it by a finite number');
       }
       return x;
     });
@@ -198,13 +198,13 @@ function decodeRows(value: unknown, field: string): number[][] {
 /** times: an array of finite numbers, >= 0 and non-decreasing (PROTOCOL.md op flow). */
 function decodeTimes(value: unknown): number[] {
   if (!Array.isArray(value)) {
-    throw new AttnflowError('times', `expected an array of times, got ${describe(value)}`, 'pass "times" as [t1, t2, ...] with 0 <= t1 <= t2 <= ...');
+    throw new AttnflowError('times', `expected an array of times, got ${describeValue(value)}`, 'pass "times" as [t1, t2, ...] with 0 <= t1 <= t2 <= ...');
   }
   const out: number[] = [];
   for (let k = 0; k < value.length; k++) {
     const t = decodeNumber(value[k]);
     if (t === undefined || !Number.isFinite(t) || t < 0) {
-      throw new AttnflowError(`times[${k}]`, `expected a finite time >= 0, got ${describe(value[k])}`, 'pass times >= 0 in increasing order');
+      throw new AttnflowError(`times[${k}]`, `expected a finite time >= 0, got ${describeValue(value[k])}`, 'pass times >= 0 in increasing order');
     }
     if (k > 0 && t < out[k - 1]) {
       throw new AttnflowError(`times[${k}]`, `${t} comes after the larger time ${out[k - 1]}`, 'sort the times in increasing order');
@@ -218,7 +218,7 @@ function decodeTolerance(value: unknown, field: 'rtol' | 'atol'): number | undef
   if (value === undefined || value === null) return undefined;
   const x = decodeNumber(value);
   if (x === undefined || !Number.isFinite(x) || x <= 0) {
-    throw new AttnflowError(field, `expected a finite tolerance > 0, got ${describe(value)}`, `omit "${field}" or pass a positive number such as 1e-12`);
+    throw new AttnflowError(field, `expected a finite tolerance > 0, got ${describeValue(value)}`, `omit "${field}" or pass a positive number such as 1e-12`);
   }
   return x;
 }
@@ -232,11 +232,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A short rendering of a bad value for an error message (never the whole of a big array). */
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
+/**
+ * A short rendering of a bad value for an error message (never the whole of a big array): `absent`
+ * names an undefined value (default "nothing"), and a scalar's JSON is cut to `max` characters
+ * (default 60) ending in "...".
+ */
+export function describeValue(v: unknown, absent = 'nothing', max = 60): string {
+  if (v === undefined) return absent;
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (typeof v === 'object' && v !== null) return 'an object';
   const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }
