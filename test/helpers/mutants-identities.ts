@@ -9,6 +9,7 @@ import { flow } from '../../src/integrators/flow.ts';
 import type { Tokens } from '../../src/linalg/mat.ts';
 import { mat, transpose } from '../../src/linalg/mat.ts';
 import { layer } from '../../src/models/layer.ts';
+import { projectTangentInPlace } from '../../src/models/projectTangent.ts';
 import { scoreMatrix } from '../../src/models/scores.ts';
 import { velocity } from '../../src/models/velocity.ts';
 import { mutate, rk4Flow } from './mutants.ts';
@@ -41,10 +42,8 @@ export function selfExcludedVelocity(req: SystemRequest): Tokens {
     for (let j = 0; j < n; j++) if (j !== i) z += (w[j] = Math.exp(beta * (S[i * n + j] - m)));
     const f = req.model === 'usa' ? Math.exp(beta * m) / n : 1 / z;
     for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) out.data[i * d + k] += f * w[j] * VX.data[j * d + k];
-    let s = 0;
-    for (let k = 0; k < d; k++) s += out.data[i * d + k] * X.data[i * d + k];
-    for (let k = 0; k < d; k++) out.data[i * d + k] -= s * X.data[i * d + k];
   }
+  projectTangentInPlace(X, out.data);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { paramsOf, referenceImplementation } from '../../src/adapters/reference.
 import type { Tokens } from '../../src/linalg/mat.ts';
 import { mat } from '../../src/linalg/mat.ts';
 import { attentionDrift } from '../../src/models/attentionDrift.ts';
+import { projectTangent, projectTangentInPlace } from '../../src/models/projectTangent.ts';
 
 /** The reference with some ops replaced. */
 export function mutate(name: string, overrides: Partial<Implementation>): Implementation {
@@ -44,28 +45,12 @@ export const indexDependent = mutate('index-dependent', {
     return bump(req, v);
   },
   flow: async (req) => {
-    const ref = referenceImplementation();
-    return rk4Flow((X) => bumpSync(X, ref, req), req.X, req.times);
+    const p = paramsOf(req);
+    return rk4Flow((X) => bump({ ...req, X }, projectTangent(X, attentionDrift(X, p))), req.X, req.times);
   },
 });
 
-function bumpSync(X: Tokens, _ref: Implementation, req: SystemRequest): Tokens {
-  const p = paramsOf(req);
-  const drift = attentionDrift(X, p);
-  // Tangent-project by hand, then add 1e-3 (i / n) times the tangent part of e_1 to token i.
-  const d = X.cols, out = mat(X.rows, d);
-  for (let i = 0; i < X.rows; i++) {
-    let s = 0, s1 = 0;
-    for (let k = 0; k < d; k++) s += X.data[i * d + k] * drift.data[i * d + k];
-    s1 = X.data[i * d];
-    for (let k = 0; k < d; k++) {
-      const e1 = (k === 0 ? 1 : 0) - s1 * X.data[i * d + k];
-      out.data[i * d + k] = drift.data[i * d + k] - s * X.data[i * d + k] + (1e-3 * i / X.rows) * e1;
-    }
-  }
-  return out;
-}
-
+/** v plus 1e-3 (i / n) times the tangent part of e_1 at token i. */
 function bump(req: SystemRequest, v: Tokens): Tokens {
   const X = req.X, d = X.cols, out = mat(X.rows, d, Float64Array.from(v.data));
   for (let i = 0; i < X.rows; i++) {
@@ -103,10 +88,8 @@ export const softmaxWrongAxis = mutate('softmax-wrong-axis', {
     const out = mat(n, d);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) out.data[i * d + k] += W[i * n + j] * (p.V ? qx(p.V, j, k) : X.data[j * d + k]);
-      let s = 0;
-      for (let k = 0; k < d; k++) s += out.data[i * d + k] * X.data[i * d + k];
-      for (let k = 0; k < d; k++) out.data[i * d + k] -= s * X.data[i * d + k];
     }
+    projectTangentInPlace(X, out.data);
     return out;
   },
 });
