@@ -1,6 +1,6 @@
 import { clusters } from '../analysis/clusters.ts';
 import { gammaBeta, tStar } from '../analysis/equiangular.ts';
-import type { Implementation, SystemRequest } from '../adapters/implementation.ts';
+import type { Implementation, Op, SystemRequest } from '../adapters/implementation.ts';
 import { certifyOneCluster } from '../certificates/certifyOneCluster.ts';
 import { AttnflowError } from '../errors.ts';
 import type { Mat, Tokens } from '../linalg/mat.ts';
@@ -44,8 +44,6 @@ export function inputHash(inp: CaseInputs): string {
   return hashString(parts.join('|')).toString(16).padStart(8, '0');
 }
 
-const rows = (X: Tokens): number[][] => toRows(X);
-
 /**
  * Runs one case against `impl`. Cases of a kind the implementation lacks (an op it does not announce,
  * or a {@link REFERENCE_ONLY} kind when `reference` is false) come back skipped with the reason.
@@ -56,23 +54,23 @@ export async function runCase(c: RegressCase, impl: Implementation, reference: b
   const inp = caseInputs(c);
   const hash = inputHash(inp);
   const req: SystemRequest = { model: c.model, beta: c.beta, Q: inp.Q, K: inp.K, V: inp.V, X: inp.X };
-  const need = (op: 'velocity' | 'flow' | 'layer' | 'energy') => {
+  const need = (op: Op) => {
     if (typeof impl[op] !== 'function') throw new SkipCase(`op ${op} not supported`);
   };
   try {
     switch (c.kind) {
       case 'velocity':
         need('velocity');
-        return { value: rows(await impl.velocity!(req)), inputHash: hash };
+        return { value: toRows(await impl.velocity!(req)), inputHash: hash };
       case 'layer': {
         need('layer');
         const out = await impl.layer!({ ...req, h: c.h as number, steps: c.steps as number });
-        return { value: rows(out[out.length - 1]), inputHash: hash };
+        return { value: toRows(out[out.length - 1]), inputHash: hash };
       }
       case 'flow': {
         need('flow');
         const out = await impl.flow!({ ...req, times: c.times as number[] });
-        return { value: rows(out[out.length - 1]), inputHash: hash };
+        return { value: toRows(out[out.length - 1]), inputHash: hash };
       }
       case 'energy':
         need('energy');
