@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Tokens } from '../src/linalg/mat.ts';
 import { mat } from '../src/linalg/mat.ts';
+import { rowDot } from '../src/linalg/vec.ts';
 import { layerOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { Violation, assertAtMost, fmt } from './types.ts';
@@ -80,9 +81,7 @@ export const longContext: Theorem<LongContextCase> = {
       const beta = c.gamma * Math.log(n);
       const X = equiangularTokens(n, c.rho);
       const [Y] = await layerOf(ctx.impl, { model: 'sa', beta, Q: null, K: null, V: null, X, h: LC_H, steps: 1 });
-      const d = n + 1;
-      let cos = 0;
-      for (let k = 0; k < d; k++) cos += Y.data[k] * Y.data[d + k];
+      const cos = rowDot(Y.data, 0, Y.data, 1, Y.cols);
       const exact = oneLayerCosine(n, c.rho, beta);
       const tol = 10 / LC_H + 1e3 * n * ctx.profile.eps;
       if (Math.abs(cos - exact) > tol) {

@@ -1,6 +1,7 @@
 import { seedArbitrary } from '../properties/arbitraries.ts';
 import { tStar } from '../src/analysis/equiangular.ts';
 import type { Tokens } from '../src/linalg/mat.ts';
+import { rowDot } from '../src/linalg/vec.ts';
 import { Rng, deriveSeed } from '../src/random/rng.ts';
 import { uniformSphere } from '../src/random/sphere.ts';
 import { bernoulliKL } from './F4.metastable-clusters.ts';
@@ -26,10 +27,8 @@ export function clusteredPairFraction(X: Tokens, delta: number): number {
   const n = X.rows, d = X.cols, x = X.data;
   let c = 0, p = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
-    let dot = 0;
-    for (let k = 0; k < d; k++) dot += x[i * d + k] * x[j * d + k];
     p++;
-    if (dot >= 1 - delta) c++;
+    if (rowDot(x, i, x, j, d) >= 1 - delta) c++;
   }
   return p ? c / p : 1;
 }
