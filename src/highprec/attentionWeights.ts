@@ -1,5 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import type { DMat } from './dmat.ts';
+import { rowDotD } from './dmat.ts';
 import type { DAttentionParams } from './params.ts';
 import { applyRowsD } from './params.ts';
 
@@ -27,12 +28,10 @@ export function attentionWeights(X: DMat, p: DAttentionParams): DAttention {
   const qx = applyRowsD(X, p.Q);
   const same = p.K === p.Q;
   const kx = same ? qx : applyRowsD(X, p.K);
-  const k = qx.cols;
   const S: Decimal[] = new Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = same ? i : 0; j < n; j++) {
-      let s = new D(0);
-      for (let c = 0; c < k; c++) s = s.plus(qx.data[i * k + c].times(kx.data[j * k + c]));
+      const s = rowDotD(qx, i, kx, j);
       S[i * n + j] = s;
       if (same) S[j * n + i] = s;
     }

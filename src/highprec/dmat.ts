@@ -52,3 +52,11 @@ export function dzeros(rows: number, cols: number, D: DecimalCtor): DMat {
   const zero = new D(0);
   return { rows, cols, data: new Array(rows * cols).fill(zero), D };
 }
+
+/** <A_i, B_j>: row i of `A` dotted with row j of `B` (same column count), summed in column order at A's precision. */
+export function rowDotD(A: DMat, i: number, B: DMat, j: number): Decimal {
+  const d = A.cols;
+  let s = new A.D(0);
+  for (let k = 0; k < d; k++) s = s.plus(A.data[i * d + k].times(B.data[j * d + k]));
+  return s;
+}

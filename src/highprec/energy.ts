@@ -3,7 +3,7 @@ import { AttnflowError } from '../errors.ts';
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import { validateParams, validateTokens } from '../models/params.ts';
 import type { DMat } from './dmat.ts';
-import { isDMat, toDMat } from './dmat.ts';
+import { isDMat, rowDotD, toDMat } from './dmat.ts';
 import type { HighPrecisionOptions } from './options.ts';
 import { contextFor } from './options.ts';
 import { applyRowsD, toDParams } from './params.ts';
@@ -30,13 +30,11 @@ export function energy(X: Tokens | DMat, params: EnergyParams, options: HighPrec
   const p = toDParams({ beta: params.beta, Q: params.Q, K: params.K }, D);
   const qx = applyRowsD(Xd, p.Q);
   const kx = p.K === p.Q ? qx : applyRowsD(Xd, p.K);
-  const n = Xd.rows, k = qx.cols;
+  const n = Xd.rows;
   let sum = new D(0);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      let s = new D(0);
-      for (let c = 0; c < k; c++) s = s.plus(qx.data[i * k + c].times(kx.data[j * k + c]));
-      sum = sum.plus(p.beta.times(s).exp());
+      sum = sum.plus(p.beta.times(rowDotD(qx, i, kx, j)).exp());
     }
   }
   return sum.div(p.beta.times(2 * n * n));

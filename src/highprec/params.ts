@@ -4,7 +4,7 @@ import { isIdentity } from '../linalg/mat.ts';
 import type { AttentionParams, ModelKind } from '../models/params.ts';
 import type { DecimalCtor } from './context.ts';
 import type { DMat } from './dmat.ts';
-import { toDMat } from './dmat.ts';
+import { rowDotD, toDMat } from './dmat.ts';
 import { exactDecimal } from './exactDecimal.ts';
 
 /** {@link AttentionParams} converted exactly to Decimals; `null` stands for the identity. */
@@ -39,9 +39,7 @@ export function applyRowsD(X: DMat, M: DMat | null): DMat {
   const out: Decimal[] = new Array(n * k);
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < k; r++) {
-      let s = new D(0);
-      for (let c = 0; c < d; c++) s = s.plus(M.data[r * d + c].times(X.data[i * d + c]));
-      out[i * k + r] = s;
+      out[i * k + r] = rowDotD(M, r, X, i);
     }
   }
   return { rows: n, cols: k, data: out, D };
