@@ -67,10 +67,15 @@ export function energyTimes(): fc.Arbitrary<number[]> {
   return fc.double({ min: 0.2, max: 3, noNaN: true }).map((T) => [T / 4, T / 2, (3 * T) / 4, T]);
 }
 
-/** Z_{beta,i} / n^2 with Q = K = I: the S5 weights of (3.6) in particle form. */
-function saWeights(X: Mat, beta: number): Float64Array {
+/** Z_{beta,i} / n^2 with Q = K = I: the SA weights of (3.6) in particle form (S5, and S5r with a minus sign). */
+export function saWeights(X: Mat, beta: number): Float64Array {
   const n = X.rows;
   return partition(X, beta, null, null).map((z) => z / (n * n));
+}
+
+/** 1/n for every token: the USA weights of the energy rate (Lemma 3.7 for S6, and S5r with a minus sign). */
+export function usaWeights(X: Mat): Float64Array {
+  return new Float64Array(X.rows).fill(1 / X.rows);
 }
 
 /**

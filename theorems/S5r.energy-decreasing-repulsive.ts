@@ -1,18 +1,8 @@
 import fc from 'fast-check';
 import { systemArbitrary } from '../properties/arbitraries.ts';
-import type { Mat } from '../src/linalg/mat.ts';
-import { partition } from './sphereCalculus.ts';
 import type { EnergyFlowCase } from './S5.energy-monotone-sa.ts';
-import { energyRateCheck, energyTimes } from './S5.energy-monotone-sa.ts';
+import { energyRateCheck, energyTimes, saWeights, usaWeights } from './S5.energy-monotone-sa.ts';
 import type { Theorem } from './types.ts';
-
-/** Weights of the repulsive rate: Z_i/n^2 (SA) or 1/n (USA), with Q = K = I. */
-function repulsiveWeights(model: 'sa' | 'usa'): (X: Mat, beta: number) => Float64Array {
-  return (X, beta) => {
-    const n = X.rows;
-    return model === 'sa' ? partition(X, beta, null, null).map((z) => z / (n * n)) : new Float64Array(n).fill(1 / n);
-  };
-}
 
 /**
  * S5r (§2 S5, repulsive case; §9.1): with Q = K = I and V = -I the same identities hold with a minus sign:
@@ -36,5 +26,5 @@ export const energyDecreasingRepulsive: Theorem<EnergyFlowCase> = {
     fc
       .tuple(systemArbitrary({ models: ctx.models, n: [1, 7], d: [1, 5], beta: [0.1, 4], matrices: ['repulsive'] }).filter((c) => c.beta >= 0.1), energyTimes())
       .map(([c, times]) => ({ ...c, times })),
-  check: (ctx, c) => energyRateCheck(ctx, c, repulsiveWeights(c.model), -1, c.model === 'sa' ? '-(1/n^2) sum Z_i |v_i|^2' : '-(1/n) sum |v_i|^2'),
+  check: (ctx, c) => energyRateCheck(ctx, c, c.model === 'sa' ? saWeights : usaWeights, -1, c.model === 'sa' ? '-(1/n^2) sum Z_i |v_i|^2' : '-(1/n) sum |v_i|^2'),
 };

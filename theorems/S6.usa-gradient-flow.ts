@@ -4,7 +4,7 @@ import { requestOf } from '../properties/cases.ts';
 import { maxEnergy } from '../src/energy/uniformEnergy.ts';
 import { energyDirectionalDerivative, randomTangent, weightedInner } from './sphereCalculus.ts';
 import type { EnergyFlowCase } from './S5.energy-monotone-sa.ts';
-import { ENERGY_FD_STEP, energyRateCheck, energyTimes, fdTolerance } from './S5.energy-monotone-sa.ts';
+import { ENERGY_FD_STEP, energyRateCheck, energyTimes, fdTolerance, usaWeights } from './S5.energy-monotone-sa.ts';
 import { velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
@@ -52,6 +52,6 @@ export const usaGradientFlow: Theorem<GradientCase> = {
         actual: rate,
       });
     }
-    return energyRateCheck(ctx, c, (X) => new Float64Array(X.rows).fill(1 / X.rows), 1, '(1/n) sum |v_i|^2');
+    return energyRateCheck(ctx, c, usaWeights, 1, '(1/n) sum |v_i|^2');
   },
 };
