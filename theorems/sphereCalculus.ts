@@ -80,6 +80,13 @@ export function maxRowNorm(U: Tokens): number {
   return m;
 }
 
+/** max over entries of |u_k|: the speed scale the finite-difference budgets are written in. */
+export function maxAbsEntry(U: Tokens): number {
+  let m = 0;
+  for (let i = 0; i < U.data.length; i++) m = Math.max(m, Math.abs(U.data[i]));
+  return m;
+}
+
 /** Row i of U multiplied by w_i. */
 export function scaleRows(U: Tokens, w: ArrayLike<number>): Tokens {
   const d = U.cols, out = Float64Array.from(U.data);
