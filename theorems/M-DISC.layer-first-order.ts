@@ -4,7 +4,7 @@ import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { scoreMatrix } from '../src/models/scores.ts';
 import { maxAbsDiff } from '../src/linalg/mat.ts';
-import { flowOf, layerOf } from './support.ts';
+import { entryScale, flowOf, layerOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost, Violation } from './types.ts';
 
@@ -23,11 +23,10 @@ export const M_DISC_STEPS = [0.04, 0.02, 0.01, 0.005] as const;
 export function stiffness(c: SystemCase): number {
   const req = requestOf(c);
   const d = req.X.cols;
-  const norm = (m: { data: Float64Array } | null) => (m ? Math.max(...Array.from(m.data, Math.abs)) * d : 1);
-  const b = norm(req.Q) * norm(req.K);
+  const b = entryScale(req.Q, d) * entryScale(req.K, d);
   let maxS = 0;
   for (const s of scoreMatrix(req.X, req.Q, req.K)) maxS = Math.max(maxS, s);
-  return (1 + c.beta * b) * norm(req.V) * (c.model === 'usa' ? Math.exp(c.beta * maxS) : 1);
+  return (1 + c.beta * b) * entryScale(req.V, d) * (c.model === 'usa' ? Math.exp(c.beta * maxS) : 1);
 }
 
 /** Least-squares slope of log e against log h. */
@@ -90,7 +89,7 @@ export const layerFirstOrder: Theorem<DiscretisationCase> = {
     // The finest run takes up to 240 steps, each rounding the state by ~eps: below 20 eps steps no order can be read.
     const floor = (20 * ctx.profile.eps * c.T) / M_DISC_STEPS[M_DISC_STEPS.length - 1];
     if (errs[errs.length - 1] < floor) return { status: 'inconclusive', reason: `layer error ${errs[errs.length - 1]} at h = 0.005 is below the rounding floor ${floor}: no order to observe` };
-    const vNorm = req.V ? Math.max(...Array.from(req.V.data, Math.abs)) * req.X.cols : 1;
+    const vNorm = entryScale(req.V, req.X.cols);
     const bound = 10 * Math.max(1, c.T * vNorm * Math.exp(c.beta));
     for (let k = 0; k < hs.length; k++) assertAtMost(`e(h = ${hs[k]}) / h`, errs[k] / hs[k], bound, { actual: errs });
     const pairwise = errs.slice(1).map((e, k) => Math.log2(errs[k] / e));

@@ -2,7 +2,7 @@ import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { scoreMatrix } from '../src/models/scores.ts';
-import { maxRowError, maxTangencyDefect, velocityOf } from './support.ts';
+import { entryScale, maxRowError, maxTangencyDefect, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
 
@@ -32,7 +32,7 @@ export const velocityField: Theorem<SystemCase> = {
     const v = await velocityOf(ctx.impl, req);
     const ref = await velocityOf(ctx.reference, req);
     const eps = ctx.profile.eps;
-    const vNorm = req.V ? Math.max(...Array.from(req.V.data, Math.abs)) * req.X.cols : 1;
+    const vNorm = entryScale(req.V, req.X.cols);
     // Scale of the un-projected drift sum_j w_ij V x_j: |V| for SA (convex weights), and
     // |V| e^{beta max_ij S_ij} for USA, whose weights are e^{beta S_ij} / n.
     let maxS = -Infinity;
@@ -40,8 +40,7 @@ export const velocityField: Theorem<SystemCase> = {
     for (let i = 0; i < S.length; i++) maxS = Math.max(maxS, S[i]);
     const drift = c.model === 'sa' ? vNorm : vNorm * Math.exp(c.beta * Math.max(0, maxS));
     assertAtMost('max_i |<x_i, v_i>| (tangency)', maxTangencyDefect(req.X, v), 64 * eps * (1 + drift) * Math.max(1, req.X.cols));
-    let maxScore = 1;
-    if (req.Q || req.K) for (const m of [req.Q, req.K]) if (m) maxScore *= Math.max(1, Math.max(...Array.from(m.data, Math.abs)) * req.X.cols);
+    const maxScore = Math.max(1, entryScale(req.Q, req.X.cols)) * Math.max(1, entryScale(req.K, req.X.cols));
     // A score rounded by eps |S| moves exp(beta S) by beta eps |S| relatively: hence the beta term.
     const tol = eps * (2e3 + 20 * c.beta * maxScore) * Math.max(1, req.X.cols);
     return assertAtMost('max_i |v_i - v_i^ref| / max(|v_i^ref|, drift)', maxRowError(v, ref, 1e-3 * drift), tol, {

@@ -3,7 +3,7 @@ import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { scoreMatrix } from '../src/models/scores.ts';
 import { partition, scaleRows } from './sphereCalculus.ts';
-import { maxRowError, maxTangencyDefect, velocityOf } from './support.ts';
+import { entryScale, maxRowError, maxTangencyDefect, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
 
@@ -38,7 +38,7 @@ export const usaField: Theorem<SystemCase> = {
       maxS = Math.max(maxS, S[i]);
       maxAbsS = Math.max(maxAbsS, Math.abs(S[i]));
     }
-    const vNorm = sa.V ? Math.max(...Array.from(sa.V.data, Math.abs)) * d : 1;
+    const vNorm = entryScale(sa.V, d);
     // USA weights are e^{beta S_ij}/n: the drift scale is |V| e^{beta max S}.
     const drift = vNorm * Math.exp(c.beta * Math.max(0, maxS));
     assertAtMost('max_i |<x_i, v_i^usa>| (tangency)', maxTangencyDefect(usa.X, vUsa), 64 * eps * (1 + drift) * Math.max(1, d));

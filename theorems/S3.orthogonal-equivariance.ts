@@ -7,7 +7,7 @@ import type { Mat } from '../src/linalg/mat.ts';
 import { matmul, maxAbsDiff, toRows, transpose } from '../src/linalg/mat.ts';
 import { haarOrthogonal } from '../src/random/matrices.ts';
 import { Rng } from '../src/random/rng.ts';
-import { flowOf, velocityOf } from './support.ts';
+import { entryScale, flowOf, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
 
@@ -74,7 +74,7 @@ export const orthogonalEquivariance: Theorem<OrthogonalCase> = {
     assertAtMost('max |velocity(OX) - O velocity(X)| / max(1, |v|)', maxAbsDiff(rv, matmul(v, Ot)) / scale, 256 * ctx.profile.eps * Math.max(1, d));
     const [f] = await flowOf(ctx.impl, { ...req, times: [c.t] });
     const [rf] = await flowOf(ctx.impl, { ...rreq, times: [c.t] });
-    const vNorm = req.V ? Math.max(...Array.from(req.V.data, Math.abs)) * d : 1;
+    const vNorm = entryScale(req.V, d);
     const growth = c.model === 'usa' ? Math.max(1, c.t * vNorm * Math.exp(c.beta)) : 1;
     return assertAtMost('max |flow_t(OX) - O flow_t(X)|', maxAbsDiff(rf, matmul(f, Ot)), 10 * ctx.profile.flowRtol * growth);
   },

@@ -6,7 +6,7 @@ import { metricEnergyGradient } from '../src/energy/energyGradient.ts';
 import { projectTangent } from '../src/models/projectTangent.ts';
 import { energyDirectionalDerivative, maxAbsEntry, partition, scaleRows, weightedInner } from './sphereCalculus.ts';
 import { ENERGY_FD_STEP, fdTolerance } from './S5.energy-monotone-sa.ts';
-import { energyOf, maxRowError, velocityOf } from './support.ts';
+import { energyOf, entryScale, maxRowError, velocityOf } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
 
@@ -43,7 +43,7 @@ export const metricGradientFlow: Theorem<SystemCase> = {
     const Z = partition(req.X, c.beta, req.Q, req.K);
     const lhs = scaleRows(v, Z);
     const rhs = projectTangent(req.X, metricEnergyGradient(req.X, c.beta, B));
-    const bNorm = B ? Math.max(...Array.from(B.data, Math.abs)) * d : 1;
+    const bNorm = entryScale(B, d);
     let maxZ = 0;
     for (const z of Z) maxZ = Math.max(maxZ, z);
     const maxS = Math.max(1, bNorm);

@@ -1,6 +1,6 @@
 import type { FlowRequest, Implementation, LayerRequest, SystemRequest } from '../src/adapters/implementation.ts';
 import { ImplementationError } from '../src/adapters/implementation.ts';
-import type { Tokens } from '../src/linalg/mat.ts';
+import type { Mat, Tokens } from '../src/linalg/mat.ts';
 import { toRows } from '../src/linalg/mat.ts';
 import { Violation } from './types.ts';
 
@@ -120,6 +120,11 @@ export function normalisedMean(X: Tokens): Float64Array {
   const r = Math.hypot(...m);
   for (let k = 0; k < d; k++) m[k] /= r;
   return m;
+}
+
+/** d max_ij |M_ij|, and 1 for the identity (null): the matrix scale the M-SA, M-USA, M-DISC, S3 and S7 tolerances are written in. */
+export function entryScale(M: Mat | null, d: number): number {
+  return M ? Math.max(...Array.from(M.data, Math.abs)) * d : 1;
 }
 
 /** Rows of X permuted: row i of the result is row perm[i] of X. */
