@@ -7,7 +7,7 @@ import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { flowOf } from './support.ts';
-import type { Outcome, Theorem, ToleranceProfile } from './types.ts';
+import type { Outcome, Theorem, TheoremContext, ToleranceProfile } from './types.ts';
 import { fmt, Violation } from './types.ts';
 
 /** Options of {@link runToConsensus}. Defaults in brackets. */
@@ -134,6 +134,15 @@ export function consensusOutcome(run: ConsensusRun, target: number): Outcome {
 }
 
 /**
+ * The check of S15, T4.1, T4.3 and T6.1: {@link runToConsensus} to the diameter max(1e-8, flowRtol) within
+ * `maxHorizon`, as an outcome.
+ */
+export async function consensusCheck(ctx: TheoremContext, req: SystemRequest, maxHorizon: number): Promise<Outcome> {
+  const target = Math.max(1e-8, ctx.profile.flowRtol);
+  return consensusOutcome(await runToConsensus(ctx.impl, req, ctx.profile, { maxHorizon, target }), target);
+}
+
+/**
  * S15 (Lemma 6.4 + proof of Thm 4.2): once the tokens lie in an open hemisphere they stay there and
  * collapse to one point, for SA and USA with any Q, K and V = I.
  */
@@ -154,8 +163,5 @@ export const singleClusterCertificate: Theorem<SystemCase> = {
   runs: 12,
   arbitrary: (ctx) =>
     systemArbitrary({ models: ctx.models, n: [2, 8], d: [2, 4], beta: [0, 2], configurations: ['hemisphere', 'clustered', 'uniform'], matrices: ['identity', 'qk'] }),
-  async check(ctx, c) {
-    const target = Math.max(1e-8, ctx.profile.flowRtol);
-    return consensusOutcome(await runToConsensus(ctx.impl, requestOf(c), ctx.profile, { maxHorizon: 64, target }), target);
-  },
+  check: (ctx, c) => consensusCheck(ctx, requestOf(c), 64),
 };

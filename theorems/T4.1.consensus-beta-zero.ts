@@ -3,9 +3,10 @@ import type { Tokens } from '../src/linalg/mat.ts';
 import { mat, toRows } from '../src/linalg/mat.ts';
 import { normalizeRows } from '../src/linalg/vec.ts';
 import type { ModelKind } from '../src/models/params.ts';
+import { tokensOf } from '../properties/cases.ts';
 import { Rng } from '../src/random/rng.ts';
 import { uniformSphere } from '../src/random/sphere.ts';
-import { consensusOutcome, runToConsensus } from './S15.single-cluster-certificate.ts';
+import { consensusCheck } from './S15.single-cluster-certificate.ts';
 import type { Theorem } from './types.ts';
 
 /** A beta = 0 start: iid uniform, or the antipodal saddle (n - 1 tokens at e, one at -e) slightly perturbed. */
@@ -60,10 +61,5 @@ export const consensusBetaZero: Theorem<BetaZeroCase> = {
         const X = start === 'uniform' ? uniformSphere(n, d, rng) : perturbedAntipodal(n, d, 1e-3, rng);
         return { model, start, X: toRows(X) };
       }),
-  async check(ctx, c) {
-    const target = Math.max(1e-8, ctx.profile.flowRtol);
-    const X = mat(c.X.length, c.X[0].length, Float64Array.from(c.X.flat()));
-    const run = await runToConsensus(ctx.impl, { model: c.model, beta: 0, Q: null, K: null, V: null, X }, ctx.profile, { maxHorizon: 512, target });
-    return consensusOutcome(run, target);
-  },
+  check: (ctx, c) => consensusCheck(ctx, { model: c.model, beta: 0, Q: null, K: null, V: null, X: tokensOf(c) }, 512),
 };

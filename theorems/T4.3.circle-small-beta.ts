@@ -1,7 +1,7 @@
 import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
-import { consensusOutcome, runToConsensus } from './S15.single-cluster-certificate.ts';
+import { consensusCheck } from './S15.single-cluster-certificate.ts';
 import type { Theorem } from './types.ts';
 
 /**
@@ -22,8 +22,5 @@ export const circleSmallBeta: Theorem<SystemCase> = {
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
   runs: 16,
   arbitrary: (ctx) => systemArbitrary({ models: ctx.models, n: [2, 16], d: [2, 2], beta: [0, 1], configurations: ['uniform'] }),
-  async check(ctx, c) {
-    const target = Math.max(1e-8, ctx.profile.flowRtol);
-    return consensusOutcome(await runToConsensus(ctx.impl, requestOf(c), ctx.profile, { maxHorizon: 256, target }), target);
-  },
+  check: (ctx, c) => consensusCheck(ctx, requestOf(c), 256),
 };

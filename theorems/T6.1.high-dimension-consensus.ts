@@ -1,7 +1,7 @@
 import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
-import { consensusOutcome, runToConsensus } from './S15.single-cluster-certificate.ts';
+import { consensusCheck } from './S15.single-cluster-certificate.ts';
 import type { Theorem } from './types.ts';
 
 /**
@@ -23,8 +23,5 @@ export const highDimensionConsensus: Theorem<SystemCase> = {
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
   runs: 10,
   arbitrary: (ctx) => systemArbitrary({ models: ctx.models, n: [2, 12], d: [3, 8], beta: [0, 3], configurations: ['uniform'] }),
-  async check(ctx, c) {
-    const target = Math.max(1e-8, ctx.profile.flowRtol);
-    return consensusOutcome(await runToConsensus(ctx.impl, requestOf(c), ctx.profile, { maxHorizon: 256, target }), target);
-  },
+  check: (ctx, c) => consensusCheck(ctx, requestOf(c), 256),
 };
