@@ -1,7 +1,7 @@
 import { decimalContext } from '../src/highprec/context.ts';
 import { energy as energyHP } from '../src/highprec/energy.ts';
 import { exactDecimal } from '../src/highprec/exactDecimal.ts';
-import { energyRequestOf, requestOf } from '../properties/cases.ts';
+import { energyRequestOf } from '../properties/cases.ts';
 import type { HardCase } from './HP-support.ts';
 import { HP_COND, HP_REL, hardCaseArbitrary, scalesOf } from './HP-support.ts';
 import { energyOf } from './support.ts';
@@ -35,7 +35,7 @@ export const hpEnergy: Theorem<HardCase> = {
     const D = decimalContext(50);
     const truth = energyHP(req.X, { beta: c.beta, Q: req.Q, K: req.K });
     const rel = exactDecimal(e, D, 'energy').minus(truth).abs().div(truth).toNumber();
-    const sc = scalesOf(c, requestOf(c).X);
+    const sc = scalesOf(c);
     return assertAtMost('|E - E^50| / E^50', rel, ctx.profile.eps * (HP_REL + HP_COND * c.beta * sc.q * sc.k), {
       expected: truth.toSignificantDigits(20).toString(), actual: e,
     });

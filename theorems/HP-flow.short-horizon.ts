@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { requestOf } from '../properties/cases.ts';
-import { maxRowError } from './support.ts';
 import { stiffness } from './M-DISC.layer-first-order.ts';
 import type { HardCase } from './HP-support.ts';
 import { hardCaseArbitrary, highPrecisionTrajectory } from './HP-support.ts';
-import { flowOf } from './support.ts';
+import { flowOf, maxRowError } from './support.ts';
 import type { Theorem } from './types.ts';
 import { Violation } from './types.ts';
 

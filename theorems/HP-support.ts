@@ -155,8 +155,9 @@ export interface SystemScales {
 }
 
 /** The {@link SystemScales} of a case at its tokens (or at `X` when given). */
-export function scalesOf(c: SystemCase, X: Tokens = requestOf(c).X): SystemScales {
+export function scalesOf(c: SystemCase, at?: Tokens): SystemScales {
   const req = requestOf(c);
+  const X = at ?? req.X;
   const n = X.rows, d = X.cols;
   const norm = (M: Mat | null, i: number): number => {
     if (!M) return Math.hypot(...X.data.subarray(i * d, (i + 1) * d));
