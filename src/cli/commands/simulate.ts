@@ -4,6 +4,7 @@ import { clusters } from '../../analysis/clusters.ts';
 import { diameter, minPairwiseInner } from '../../analysis/diameter.ts';
 import { energyBeta0, logEnergy } from '../../energy/energy.ts';
 import { AttnflowError } from '../../errors.ts';
+import { sampleTimes } from '../../explore/simulate.ts';
 import { flow } from '../../integrators/flow.ts';
 import type { Tokens } from '../../linalg/mat.ts';
 import { fromRows, toRows } from '../../linalg/mat.ts';
@@ -72,7 +73,7 @@ export interface Simulation {
 export function runSimulation(config: SimulationConfig): Simulation {
   const samples = config.samples ?? 200;
   const delta = config.delta ?? 1e-3;
-  const times = Array.from({ length: samples + 1 }, (_, k) => (k === samples ? config.tEnd : (k * config.tEnd) / samples));
+  const times = sampleTimes(config.tEnd, samples);
   const params = { model: config.model, beta: config.beta };
   const res = flow(config.X0, params, times, {
     integrator: config.integrator ?? 'dopri5',
