@@ -2,7 +2,7 @@ import { seedArbitrary } from '../properties/arbitraries.ts';
 import { clusters } from '../src/analysis/clusters.ts';
 import { Rng } from '../src/random/rng.ts';
 import { fromAngles } from '../src/random/sphere.ts';
-import { flowOf } from './support.ts';
+import { flowOf, slope } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtLeast } from './types.ts';
 
@@ -50,9 +50,6 @@ export const metastability: Theorem<{ seed: number }> = {
       if (k1 < 0 || k2 < 0) return { status: 'inconclusive', reason: `beta = ${beta}: no ${k1 < 0 ? 'two-cluster' : 'single-cluster'} state by t = ${META_TIMES.at(-1)!.toFixed(0)}` };
       logs.push(Math.log(Math.max(META_TIMES[k2] - META_TIMES[k1], META_TIMES[0])));
     }
-    const mb = META.betas.reduce((a, b) => a + b) / META.betas.length, ml = logs.reduce((a, b) => a + b) / logs.length;
-    let sxy = 0, sxx = 0;
-    META.betas.forEach((b, k) => { sxy += (b - mb) * (logs[k] - ml); sxx += (b - mb) ** 2; });
-    return assertAtLeast('slope of log(plateau) in beta', sxy / sxx, META_MIN_SLOPE, { actual: logs });
+    return assertAtLeast('slope of log(plateau) in beta', slope(META.betas, logs), META_MIN_SLOPE, { actual: logs });
   },
 };

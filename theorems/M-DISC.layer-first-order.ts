@@ -4,7 +4,7 @@ import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { scoreMatrix } from '../src/models/scores.ts';
 import { maxAbsDiff } from '../src/linalg/mat.ts';
-import { entryScale, flowOf, layerOf } from './support.ts';
+import { entryScale, flowOf, layerOf, slope } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost, Violation } from './types.ts';
 
@@ -31,14 +31,7 @@ export function stiffness(c: SystemCase): number {
 
 /** Least-squares slope of log e against log h. */
 export function observedOrder(h: readonly number[], e: readonly number[]): number {
-  const x = h.map(Math.log), y = e.map(Math.log);
-  const mx = x.reduce((a, b) => a + b, 0) / x.length, my = y.reduce((a, b) => a + b, 0) / y.length;
-  let sxy = 0, sxx = 0;
-  for (let k = 0; k < x.length; k++) {
-    sxy += (x[k] - mx) * (y[k] - my);
-    sxx += (x[k] - mx) ** 2;
-  }
-  return sxy / sxx;
+  return slope(h.map(Math.log), e.map(Math.log));
 }
 
 /**

@@ -3,21 +3,9 @@ import { systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import { sampleFlow } from './L6.4.cone-collapse-rate.ts';
-import { normalisedMean } from './support.ts';
+import { normalisedMean, slope } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtLeast, fmt } from './types.ts';
-
-/** Least-squares slope of y against t. */
-export function slope(t: readonly number[], y: readonly number[]): number {
-  const m = t.length;
-  const tm = t.reduce((a, b) => a + b, 0) / m, ym = y.reduce((a, b) => a + b, 0) / m;
-  let num = 0, den = 0;
-  for (let k = 0; k < m; k++) {
-    num += (t[k] - tm) * (y[k] - ym);
-    den += (t[k] - tm) ** 2;
-  }
-  return num / den;
-}
 
 /**
  * Thm 6.3: for d >= n and iid uniform X(0) (a.s. in an open hemisphere, Wendel), all tokens converge to one

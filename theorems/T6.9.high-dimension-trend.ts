@@ -2,7 +2,7 @@ import { seedArbitrary } from '../properties/arbitraries.ts';
 import { gammaBeta } from '../src/analysis/equiangular.ts';
 import { Rng, deriveSeed } from '../src/random/rng.ts';
 import { uniformSphere } from '../src/random/sphere.ts';
-import { flowOf } from './support.ts';
+import { flowOf, slope } from './support.ts';
 import { offDiagonalStats } from './T6.8.equiangular.ts';
 import type { Theorem } from './types.ts';
 import { Violation, assertAtMost, fmt } from './types.ts';
@@ -62,13 +62,9 @@ export const highDimensionTrend: Theorem<{ seed: number }> = {
       }
       medians.push(med);
     }
-    const xs = T69.dims.map(Math.log), ys = medians.map(Math.log);
-    const mx = xs.reduce((a, b) => a + b) / xs.length, my = ys.reduce((a, b) => a + b) / ys.length;
-    let sxy = 0, sxx = 0;
-    for (let k = 0; k < xs.length; k++) { sxy += (xs[k] - mx) * (ys[k] - my); sxx += (xs[k] - mx) ** 2; }
-    const slope = sxy / sxx;
+    const s = slope(T69.dims.map(Math.log), medians.map(Math.log));
     // Distance of the slope from the band [-0.75, -0.3] (0 inside it).
-    const outside = Math.max(T69.slope[0] - slope, slope - T69.slope[1], 0);
-    return assertAtMost('distance of the log-log slope from [-0.75, -0.3]', outside, 0, { actual: { slope, medians } });
+    const outside = Math.max(T69.slope[0] - s, s - T69.slope[1], 0);
+    return assertAtMost('distance of the log-log slope from [-0.75, -0.3]', outside, 0, { actual: { slope: s, medians } });
   },
 };

@@ -127,6 +127,18 @@ export function entryScale(M: Mat | null, d: number): number {
   return M ? Math.max(...Array.from(M.data, Math.abs)) * d : 1;
 }
 
+/** Least-squares slope of y against t. */
+export function slope(t: readonly number[], y: readonly number[]): number {
+  const m = t.length;
+  const tm = t.reduce((a, b) => a + b, 0) / m, ym = y.reduce((a, b) => a + b, 0) / m;
+  let num = 0, den = 0;
+  for (let k = 0; k < m; k++) {
+    num += (t[k] - tm) * (y[k] - ym);
+    den += (t[k] - tm) ** 2;
+  }
+  return num / den;
+}
+
 /** Rows of X permuted: row i of the result is row perm[i] of X. */
 export function permuteRows(X: Tokens, perm: readonly number[]): Tokens {
   const d = X.cols;
