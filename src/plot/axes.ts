@@ -10,6 +10,14 @@ export interface Frame {
   readonly height: number;
 }
 
+/**
+ * The plotting rectangle of a width x height panel with room for the title (top), tick labels and
+ * axis labels (left, bottom); the line and trajectory plots share it so their panels line up.
+ */
+export function panelFrame(width: number, height: number): Frame {
+  return { left: 62, top: 30, width: width - 62 - 16, height: height - 30 - 46 };
+}
+
 /** Labels drawn by {@link axes}. */
 export interface AxesLabels {
   readonly title?: string;

@@ -1,8 +1,7 @@
 import { AttnflowError } from '../errors.ts';
 import type { Tokens } from '../linalg/mat.ts';
 import { toAngles } from '../random/sphere.ts';
-import { axes } from './axes.ts';
-import type { Frame } from './axes.ts';
+import { axes, panelFrame } from './axes.ts';
 import { tokenColor } from './colors.ts';
 import type { Scale } from './scale.ts';
 import { linearScale } from './scale.ts';
@@ -80,7 +79,7 @@ export function circleTrajectoryPlot(times: readonly number[], states: readonly 
     }
   });
   const width = options.width ?? 480, height = options.height ?? 300;
-  const frame: Frame = { left: 62, top: 30, width: width - 62 - 16, height: height - 30 - 46 };
+  const frame = panelFrame(width, height);
   const t0 = times[0], t1 = times[times.length - 1] > t0 ? times[times.length - 1] : t0 + 1;
   const xs = linearScale(t0, t1, frame.left, frame.left + frame.width, Math.max(2, Math.round(frame.width / 80)));
   const base = linearScale(-Math.PI, Math.PI, frame.top + frame.height, frame.top);

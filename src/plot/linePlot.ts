@@ -1,5 +1,5 @@
 import { AttnflowError } from '../errors.ts';
-import { axes } from './axes.ts';
+import { axes, panelFrame } from './axes.ts';
 import type { Frame } from './axes.ts';
 import { seriesColor } from './colors.ts';
 import type { Scale } from './scale.ts';
@@ -62,7 +62,7 @@ export function linePlot(series: readonly Series[], options: LinePlotOptions = {
       ylo = Math.min(ylo, s.y[k]); yhi = Math.max(yhi, s.y[k]);
     }
   }
-  const frame: Frame = { left: 62, top: 30, width: width - 62 - 16, height: height - 30 - 46 };
+  const frame = panelFrame(width, height);
   const [x0, x1] = options.xDomain ?? (xlo <= xhi ? (xlo === xhi ? [xlo - 1, xhi + 1] : [xlo, xhi]) : [0, 1]);
   const xs = linearScale(x0, x1, frame.left, frame.left + frame.width, Math.max(2, Math.round(frame.width / 80)));
   let ys: Scale;
