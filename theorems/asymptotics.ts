@@ -17,7 +17,7 @@ import { repulsiveSimplex } from './T9.2.repulsive-simplex.ts';
 import { hullShrinks } from './Tab1-V=I.hull-shrinks.ts';
 import type { Theorem } from './types.ts';
 
-/** Batch C theorems: fast ones (T6.7 ... FU-circle), then slow ones (G6.12, T6.9, F4, FU-meta, BBGKY, FU-LC). */
+/** The asymptotic theorems: fast ones (T6.7 ... FU-circle), then slow ones (G6.12, T6.9, F4, FU-meta, BBGKY, FU-LC). */
 export const asymptoticTheorems: Theorem<any>[] = [
   wendel,
   equiangular,

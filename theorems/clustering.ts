@@ -17,7 +17,7 @@ import { highDimensionConsensus } from './T6.1.high-dimension-consensus.ts';
 import { exponentialRate } from './T6.3.exponential-rate.ts';
 import type { Theorem } from './types.ts';
 
-/** Batch B theorems in their intended run order. */
+/** The clustering theorems in their intended run order. */
 export const clusteringTheorems: Theorem<any>[] = [
   hemisphereInvariance,
   lipschitzInitialData,

@@ -20,7 +20,7 @@ import { usaGradientFlow } from './S6.usa-gradient-flow.ts';
 import { layerFirstOrder } from './M-DISC.layer-first-order.ts';
 import type { Theorem } from './types.ts';
 
-/** Batch A's theorems in run order. */
+/** The identity theorems in run order. */
 export const identityTheorems: Theorem<any>[] = [
   usaField,
   angleForm,

@@ -1,5 +1,5 @@
 /**
- * Shared numerics of batch A (structural facts and identities): tangent directions, retraction
+ * Shared numerics of the identity theorems (structural facts and identities): tangent directions, retraction
  * curves, Richardson-extrapolated directional derivatives of an implementation's energy, and
  * partition functions. Attnflow-side code only: what the implementation returns is never touched here.
  */

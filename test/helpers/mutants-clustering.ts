@@ -1,6 +1,6 @@
 /**
  * Deliberately broken implementations for the clustering theorems (clustering dynamics). Each one fails at least one
- * theorem of the batch; test/theorems/batch-b.test.ts shows which.
+ * theorem of the group; test/theorems/clustering.test.ts shows which.
  */
 import type { FlowRequest, Implementation } from '../../src/adapters/implementation.ts';
 import { referenceImplementation } from '../../src/adapters/reference.ts';

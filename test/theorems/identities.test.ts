@@ -49,8 +49,8 @@ const cases: [id: string, mutants: Implementation[], runs: number][] = [
   ['M-DISC', [layerStepScaled], 10],
 ];
 
-describe('batch A theorems', () => {
-  it('lists every theorem of the batch exactly once, each with a mutant test below', () => {
+describe('identity theorems', () => {
+  it('lists every theorem of the group exactly once, each with a mutant test below', () => {
     expect(identityTheorems.map((t) => t.id).sort()).toEqual([...cases.map((c) => c[0]), 'P3.4g'].sort());
   });
   for (const [id, mutants, runs] of cases) {
