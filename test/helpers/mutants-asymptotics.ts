@@ -34,17 +34,24 @@ export const betaFixed = mutate('beta-fixed-1', {
   layer: async (req) => ref.layer!({ ...req, beta: 1 }),
 });
 
-/** Integrates minus the field (a sign error: repulsive instead of attractive), with the sphere retraction. */
-export const negatedField = mutate('negated-field', {
-  flow: async (req: FlowRequest) => {
+/** A flow op integrating the reference field followed by `alter(y, dy, d)`, with the sphere retraction. */
+function alteredFieldFlow(alter: (y: Float64Array, dy: Float64Array, d: number) => void): Implementation['flow'] {
+  return async (req: FlowRequest) => {
     const n = req.X.rows, d = req.X.cols;
     const f = attentionField(req.X, paramsOf(req));
     const res = flowGeneric((t, y, dy) => {
       f(t, y, dy);
-      for (let i = 0; i < dy.length; i++) dy[i] = -dy[i];
+      alter(y, dy, d);
     }, Float64Array.from(req.X.data), [...req.times], { rtol: 1e-10, atol: 1e-12, retraction: sphereRetraction(n, d) });
     return res.states.map((y) => mat(n, d, y));
-  },
+  };
+}
+
+/** Integrates minus the field (a sign error: repulsive instead of attractive), with the sphere retraction. */
+export const negatedField = mutate('negated-field', {
+  flow: alteredFieldFlow((_y, dy) => {
+    for (let i = 0; i < dy.length; i++) dy[i] = -dy[i];
+  }),
 });
 
 /** The energy without its diagonal terms e^{beta <x_i, x_i>} (an off-by-one in the double sum). */
@@ -86,16 +93,10 @@ export function biasedSoftmaxField(Z: import('../../src/linalg/mat.ts').Tokens, 
 
 /** Adds the tangent drift P^perp_x e_1 to every token (a stray bias term): breaks rotation equivariance. */
 export const driftToE1 = mutate('drift-to-e1', {
-  flow: async (req: FlowRequest) => {
-    const n = req.X.rows, d = req.X.cols;
-    const f = attentionField(req.X, paramsOf(req));
-    const res = flowGeneric((t, y, dy) => {
-      f(t, y, dy);
-      for (let i = 0; i < n; i++) {
-        const x1 = y[i * d];
-        for (let k = 0; k < d; k++) dy[i * d + k] += (k === 0 ? 1 : 0) - x1 * y[i * d + k];
-      }
-    }, Float64Array.from(req.X.data), [...req.times], { rtol: 1e-10, atol: 1e-12, retraction: sphereRetraction(n, d) });
-    return res.states.map((y) => mat(n, d, y));
-  },
+  flow: alteredFieldFlow((y, dy, d) => {
+    for (let i = 0; i < y.length / d; i++) {
+      const x1 = y[i * d];
+      for (let k = 0; k < d; k++) dy[i * d + k] += (k === 0 ? 1 : 0) - x1 * y[i * d + k];
+    }
+  }),
 });
