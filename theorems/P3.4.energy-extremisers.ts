@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { maxEnergy, uniformEnergy } from '../src/energy/uniformEnergy.ts';
+import { tokensOf } from '../properties/cases.ts';
 import { toRows } from '../src/linalg/mat.ts';
 import { Rng } from '../src/random/rng.ts';
 import { uniformSphere } from '../src/random/sphere.ts';
@@ -36,7 +37,7 @@ export const energyExtremisers: Theorem<EnergyBoundCase> = {
       .map(({ beta, n, d, seed }) => ({ beta, X: toRows(uniformSphere(n, d, new Rng(seed))) })),
   async check(ctx, c) {
     const n = c.X.length, d = c.X[0].length;
-    const X = { rows: n, cols: d, data: Float64Array.from(c.X.flat()) };
+    const X = tokensOf(c);
     const E = await energyOf(ctx.impl, { beta: c.beta, Q: null, K: null, X });
     const tol = ctx.profile.eps * (256 + 16 * c.beta) * n;
     const lo = uniformEnergy(c.beta, d);

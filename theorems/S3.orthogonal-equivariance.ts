@@ -4,7 +4,7 @@ import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
 import type { SystemRequest } from '../src/adapters/implementation.ts';
 import type { Mat } from '../src/linalg/mat.ts';
-import { matmul, maxAbsDiff, toRows, transpose } from '../src/linalg/mat.ts';
+import { fromRows, matmul, maxAbsDiff, toRows, transpose } from '../src/linalg/mat.ts';
 import { haarOrthogonal } from '../src/random/matrices.ts';
 import { Rng } from '../src/random/rng.ts';
 import { entryScale, flowOf, velocityOf } from './support.ts';
@@ -64,7 +64,7 @@ export const orthogonalEquivariance: Theorem<OrthogonalCase> = {
       .map(([c, seed, t]) => ({ ...c, t, O: toRows(haarOrthogonal(c.X[0].length, new Rng(seed))) })),
   async check(ctx, c) {
     const req = requestOf(c);
-    const O = { rows: c.O.length, cols: c.O.length, data: Float64Array.from(c.O.flat()) };
+    const O = fromRows(c.O, 'O');
     const Ot = transpose(O);
     const rreq = rotateRequest(req, O);
     const d = req.X.cols;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { betaArbitrary, CONFIGURATIONS, configuration } from '../properties/arbitraries.ts';
-import { toRows } from '../src/linalg/mat.ts';
-import { mat } from '../src/linalg/mat.ts';
+import { tokensOf } from '../properties/cases.ts';
+import { mat, toRows } from '../src/linalg/mat.ts';
 import { maxEnergy, uniformEnergy } from '../src/energy/uniformEnergy.ts';
 import { energyOf } from './support.ts';
 import type { Theorem } from './types.ts';
@@ -73,7 +73,7 @@ export const energyBounds: Theorem<EnergyBoundCase> = {
       }),
   async check(ctx, c) {
     const n = c.X.length, d = c.X[0].length;
-    const X = { rows: n, cols: d, data: Float64Array.from(c.X.flat()) };
+    const X = tokensOf(c);
     const E = await energyOf(ctx.impl, { beta: c.beta, Q: null, K: null, X });
     const tol = ctx.profile.eps * (256 + 16 * c.beta) * n;
     const lo = uniformEnergy(c.beta, d), hi = maxEnergy(c.beta);
