@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AttnflowError } from '../errors.ts';
 import { runDriftChunk } from './driftChunks.ts';
 import { C, CONTROL_BYTES } from './sharedLayout.ts';
+import { tsWorkerSource } from './tsWorker.ts';
 
 /**
  * A synchronous worker pool for the large kernels: the caller's thread publishes a job in shared
@@ -60,15 +59,6 @@ export function shutdownPool(): void {
   pool = null;
 }
 
-/** Source of a worker: registers tsx's loader, then runs poolWorker.ts (the sources are TypeScript). */
-function workerSource(): string {
-  const req = createRequire(import.meta.url);
-  const pkg = req.resolve('tsx/package.json');
-  const api = new URL(req(pkg).exports['./esm/api'].import.default, pathToFileURL(pkg)).href;
-  const entry = new URL('./poolWorker.ts', import.meta.url).href;
-  return `(async () => { const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(entry)}); })();`;
-}
-
 function getPool(): PoolState {
   if (pool) return pool;
   const ctrlBuf = new SharedArrayBuffer(CONTROL_BYTES);
@@ -80,7 +70,7 @@ function getPool(): PoolState {
   if (extra > 0) {
     let src: string | null = null;
     try {
-      src = workerSource();
+      src = tsWorkerSource(new URL('./poolWorker.ts', import.meta.url));
     } catch {
       src = null; // no tsx: the caller's thread does all the work
     }

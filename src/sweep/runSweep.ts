@@ -1,6 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AttnflowError } from '../errors.ts';
 import { JsonlReport } from '../report/jsonl.ts';
@@ -9,6 +7,7 @@ import { mergeRecords, readRecords, repairTail } from './records.ts';
 import type { Shard } from './shard.ts';
 import { shardCells } from './shard.ts';
 import type { SweepCell, SweepRecord, SweepTask, TaskRef } from './types.ts';
+import { tsWorkerSource } from '../kernels/tsWorker.ts';
 
 /** Options of {@link runSweep}. */
 export interface RunSweepOptions {
@@ -99,19 +98,11 @@ export async function runSweep<C extends SweepCell, R>(ref: TaskRef, options: Ru
   return { records, computed: fresh.length, resumed: mine.length - todo.length, threads };
 }
 
-/** Worker bootstrap: registers tsx's loader (the sources are TypeScript), then runs worker.ts. */
-function workerSource(): string {
-  const req = createRequire(import.meta.url);
-  const pkg = req.resolve('tsx/package.json');
-  const api = new URL(req(pkg).exports['./esm/api'].import.default, pathToFileURL(pkg)).href;
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  return `(async () => { const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(entry)}); })();`;
-}
 
 function runInWorkers<C extends SweepCell, R>(
   ref: TaskRef, todo: readonly C[], seed: number, threads: number, finish: (cell: C, seed: number, result: R) => void,
 ): Promise<void> {
-  const src = workerSource();
+  const src = tsWorkerSource(new URL('./worker.ts', import.meta.url));
   return new Promise((resolve, reject) => {
     let next = 0, pending = todo.length, failed = false;
     const workers: Worker[] = [];
