@@ -223,15 +223,18 @@ export function makeLargeBetaSaddlesTheorem(tools: LargeBetaTools = defaultLarge
         const h = Math.min(1e-3, 0.1 / c.beta);
         const noise = (16 * ctx.profile.eps * c.n * Math.exp(c.beta)) / h + (h * h * (1 + c.beta) ** 3 * Math.exp(c.beta)) / 6;
         if (!(qPred > 100 * noise)) continue;
+        // Z_i at the critical point, the same for both signs.
+        const Z = Float64Array.from(th, (a) => {
+          let z = 0;
+          for (let m = 0; m < c.n; m++) z += Math.exp(c.beta * Math.cos(a - th[m]));
+          return z;
+        });
         const weighted = async (sign: number) => {
           const t = Float64Array.from(th, (x, i) => x + sign * h * u.v[i]);
           const V = await velocityOf(ctx.impl, { model: c.model, beta: c.beta, Q: null, K: null, V: null, X: fromAngles(t) });
           return Float64Array.from({ length: c.n }, (_, i) => {
             const w = -Math.sin(t[i]) * V.data[2 * i] + Math.cos(t[i]) * V.data[2 * i + 1];
-            if (c.model === 'usa') return w;
-            let Z = 0;
-            for (let m = 0; m < c.n; m++) Z += Math.exp(c.beta * Math.cos(th[i] - th[m]));
-            return (w * Z) / c.n;
+            return c.model === 'usa' ? w : (w * Z[i]) / c.n;
           });
         };
         const [wp, wm] = [await weighted(1), await weighted(-1)];
