@@ -18,7 +18,7 @@ export { ginibre, goe, psd, haarOrthogonal, symmetric } from './random/matrices.
 
 // Models (THEORY.md §1)
 export type { AttentionParams, ModelKind } from './models/params.ts';
-export { velocity } from './models/velocity.ts';
+export { velocity, velocityInto } from './models/velocity.ts';
 export type { VelocityOptions } from './models/velocity.ts';
 export { attentionWeights, logPartition } from './models/attentionWeights.ts';
 export { attentionDrift } from './models/attentionDrift.ts';

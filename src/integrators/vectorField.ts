@@ -3,7 +3,7 @@ import { mat } from '../linalg/mat.ts';
 import { normalizeRows } from '../linalg/vec.ts';
 import type { AttentionParams } from '../models/params.ts';
 import { validateParams } from '../models/params.ts';
-import { velocity } from '../models/velocity.ts';
+import { velocityInto } from '../models/velocity.ts';
 
 /**
  * An autonomous or time-dependent ODE y' = f(t, y) on a flat state vector: writes f(t, y) into `dy`.
@@ -39,7 +39,7 @@ export function sphereRetraction(n: number, d: number): Retraction {
 /**
  * The self-attention field (2.3) (SA or USA, any Q, K, V) as a {@link VectorField} on flat n x d
  * states. Parameters are validated once here; inside the integrator the velocity kernel runs
- * unvalidated and its result is copied into `dy`.
+ * unvalidated and writes straight into `dy`.
  */
 export function attentionField(shape: TokenShape, params: AttentionParams): VectorField {
   if (!shape || typeof shape !== 'object') {
@@ -54,6 +54,6 @@ export function attentionField(shape: TokenShape, params: AttentionParams): Vect
     if (y.length !== size || dy.length !== size) {
       throw new AttnflowError('y', `state has length ${y.length} but the field is for ${n} x ${d} tokens`, `pass states of length ${size}`, 'internal');
     }
-    dy.set(velocity(mat(n, d, y), params, { validate: false }).data);
+    velocityInto(mat(n, d, y), params, dy, { validate: false });
   };
 }

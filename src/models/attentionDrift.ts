@@ -6,6 +6,9 @@ import { applyRows, mirrorUpper, scoresInto } from './scores.ts';
 import { fastExp } from '../kernels/exp.ts';
 import { gemmAbt } from '../kernels/gemmAbt.ts';
 import { PARALLEL_MIN_WORK, parallelDrift } from '../kernels/parallelDrift.ts';
+import { driftKernel } from '../kernels/kernelChoice.ts';
+import { wasmDrift } from '../kernels/wasm/wasmDrift.ts';
+import { projectTangentInPlace } from './projectTangent.ts';
 
 /**
  * The attention drift in scaled form: a_i = exp(logScale_i) * U_i, where a_i = sum_j w_ij V x_j is the
@@ -133,23 +136,35 @@ function scratch(slot: number, size: number): Float64Array {
 
 /**
  * Computes the drift in scaled form from the shifted weights (see {@link ScaledDrift}). Above
- * {@link PARALLEL_MIN_WORK} multiply-adds it runs on the worker pool of src/kernels/pool.ts.
+ * {@link PARALLEL_MIN_WORK} multiply-adds it runs on the worker pool of src/kernels/pool.ts, below it
+ * on the WebAssembly SIMD kernels (src/kernels/wasm) unless the TypeScript ones are selected
+ * (src/kernels/kernelChoice.ts). With `transient`, `logScale` and `rowSum` live in scratch memory
+ * that the next call overwrites: callers that use them at once (velocity, the layer) save two
+ * allocations, each of which costs microseconds at small n. `out` (length n d, not aliasing X)
+ * receives U instead of a new array. With `project`, U_i is replaced by P^perp_{x_i} U_i (linear, so
+ * it commutes with the row scale).
  */
-export function scaledDrift(X: Tokens, params: AttentionParams): ScaledDrift {
+export function scaledDrift(X: Tokens, params: AttentionParams, transient = false, out?: Float64Array, project = false): ScaledDrift {
   const n = X.rows, d = X.cols;
   const usa = (params.model ?? 'sa') === 'usa';
   const qx = applyRows(X, params.Q);
   const kx = params.Q === params.K || (!params.Q && !params.K) ? qx : applyRows(X, params.K);
   const vx = applyRows(X, params.V).data; // row j is V x_j
   const symmetric = qx.data === kx.data;
-  const U = new Float64Array(n * d);
+  const U = out ?? new Float64Array(n * d);
   // One allocation for both length-n outputs: off-heap typed arrays cost a malloc and GC work each.
-  const both = new Float64Array(2 * n);
+  const both = transient ? scratch(4, 2 * n).subarray(0, 2 * n) : new Float64Array(2 * n);
   const rowSum = both.subarray(0, n), logScale = both.subarray(n);
   const shift = scratch(0, n).subarray(0, n);
   const k = qx.cols;
+  let finished = false;
   if (n * n * (k + d) >= PARALLEL_MIN_WORK && n >= 64) {
     parallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum);
+  } else if (driftKernel() === 'wasm' &&
+    wasmDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum, { normalize: !usa, project: project ? X.data : null })) {
+    // WebAssembly SIMD (src/kernels/wasm), normalised and projected there; the TypeScript kernels
+    // below are the reference it is tested against.
+    finished = true;
   } else {
     const W = scratch(1, n * n);
     scoresInto(W, qx.data, kx.data, n, k, symmetric, false);
@@ -170,11 +185,13 @@ export function scaledDrift(X: Tokens, params: AttentionParams): ScaledDrift {
     const logN = Math.log(n);
     for (let i = 0; i < n; i++) logScale[i] = params.beta * shift[i] - logN;
   } else {
-    for (let i = 0; i < n; i++) {
+    if (transient) logScale.fill(0);
+    for (let i = 0; i < n && !finished; i++) {
       const inv = 1 / rowSum[i];
       for (let c = i * d, e = c + d; c < e; c++) U[c] *= inv;
     }
   }
+  if (project && !finished) projectTangentInPlace(X, U);
   return { U, logScale, rowSum };
 }
 
@@ -217,7 +234,7 @@ export function applyScale(U: Float64Array, logScale: Float64Array, n: number, d
  * model without layer normalisation), with w the SA or USA weights. Returns an n x d matrix.
  */
 export function attentionDrift(X: Tokens, params: AttentionParams): Mat {
-  const { U, logScale } = scaledDrift(X, params);
+  const { U, logScale } = scaledDrift(X, params, true);
   applyScale(U, logScale, X.rows, X.cols, 'drift', params.beta);
   return mat(X.rows, X.cols, U);
 }

@@ -12,7 +12,7 @@ import { validateParams, validateTokens } from './params.ts';
  * (normalisation acts as the retraction), all tokens updated at once. A first-order integrator of (2.3).
  */
 export function layerStep(X: Tokens, params: AttentionParams, h: number): Tokens {
-  const { U, logScale } = scaledDrift(X, params);
+  const { U, logScale } = scaledDrift(X, params, true);
   applyScale(U, logScale, X.rows, X.cols, 'layer update', params.beta);
   const out = clone(X);
   const y = out.data;

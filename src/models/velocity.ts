@@ -1,9 +1,9 @@
+import { AttnflowError } from '../errors.ts';
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import { mat } from '../linalg/mat.ts';
 import { applyScale, scaledDrift } from './attentionDrift.ts';
 import type { AttentionParams } from './params.ts';
 import { validateParams, validateTokens } from './params.ts';
-import { projectTangentInPlace } from './projectTangent.ts';
 
 /** Options for {@link velocity}. */
 export interface VelocityOptions {
@@ -20,14 +20,28 @@ export interface VelocityOptions {
  * j = i. Returns an n x d matrix; row i is tangent to the sphere at x_i.
  */
 export function velocity(X: Tokens, params: AttentionParams, options: VelocityOptions = {}): Mat {
+  return mat(X.rows, X.cols, velocityInto(X, params, new Float64Array(X.rows * X.cols), options));
+}
+
+/**
+ * {@link velocity} written into `out` (flat n x d, not aliasing X.data), which it returns: the form
+ * integrators use, since a fresh result array costs an allocation and later GC work that at small n
+ * exceed the arithmetic.
+ */
+export function velocityInto(X: Tokens, params: AttentionParams, out: Float64Array, options: VelocityOptions = {}): Float64Array {
   if (options.validate ?? true) {
     validateTokens(X, true);
     validateParams(params, X.cols);
   }
-  const { U, logScale } = scaledDrift(X, params);
-  // P^perp is linear, so projecting before scaling keeps USA's huge factor e^{beta m_i} off the
-  // cancellation y - <x,y> x.
-  projectTangentInPlace(X, U);
+  if (!(out instanceof Float64Array) || out.length !== X.rows * X.cols) {
+    throw new AttnflowError('out', `expected a Float64Array of length ${X.rows * X.cols} (n x d)`, 'pass new Float64Array(n * d)');
+  }
+  if (out.buffer === X.data.buffer && out.byteOffset < X.data.byteOffset + X.data.byteLength && X.data.byteOffset < out.byteOffset + out.byteLength) {
+    throw new AttnflowError('out', 'overlaps the tokens X', 'pass a separate output array');
+  }
+  // P^perp is linear, so projecting (inside scaledDrift) before scaling keeps USA's huge factor
+  // e^{beta m_i} off the cancellation y - <x,y> x.
+  const { U, logScale } = scaledDrift(X, params, true, out, true);
   applyScale(U, logScale, X.rows, X.cols, 'velocity', params.beta);
-  return mat(X.rows, X.cols, U);
+  return U;
 }

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DriftKernel } from '../../src/kernels/kernelChoice.ts';
+import { setDriftKernel } from '../../src/kernels/kernelChoice.ts';
 import { attentionDrift, shiftedWeights } from '../../src/models/attentionDrift.ts';
 import type { AttentionParams } from '../../src/models/params.ts';
 import { velocity } from '../../src/models/velocity.ts';
@@ -7,8 +9,8 @@ import { ginibre } from '../../src/random/matrices.ts';
 import { uniformSphere } from '../../src/random/sphere.ts';
 import { absDiff, maxAbs, maxScore, referenceField, relDiff } from './reference.ts';
 
-// The optimized serial path (blocked A B^T, symmetric scores and exps, inline exp) against the
-// loop-by-loop reference of eq. (2.3). Rounding of a score is amplified by beta in its weight, so the
+// Both serial paths, the WebAssembly SIMD kernels (the default) and the TypeScript ones (blocked
+// A B^T, symmetric scores and exps, inline exp), against the loop-by-loop reference of eq. (2.3). Rounding of a score is amplified by beta in its weight, so the
 // tolerance is 1e-13 (1 + beta max|S_ij|) relative to the largest entry of the un-projected drift
 // (the projection y - <x, y> x cancels to rounding noise of that size, whatever the kernel).
 const BETAS = [0, 0.5, 3, 40, 1000];
@@ -27,7 +29,10 @@ function check(X: ReturnType<typeof uniformSphere>, params: AttentionParams, lab
   expect(errDrift, `${label}: drift rel err ${errDrift} vs tol ${tol}`).toBeLessThan(tol);
 }
 
-describe('the serial velocity kernel', () => {
+describe.each<DriftKernel>(['wasm', 'ts'])('the serial velocity kernel (%s)', (kernel) => {
+  beforeAll(() => setDriftKernel(kernel));
+  afterAll(() => setDriftKernel(null));
+
   it('agrees with the reference for SA with Q = K = V = I at every beta in 0..1000', () => {
     const rng = new Rng(21);
     for (const beta of BETAS) for (const [n, d] of [[1, 3], [2, 2], [16, 3], [33, 5], [64, 64], [130, 3]]) {

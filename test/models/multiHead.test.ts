@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AttnflowError } from '../../src/errors.ts';
 import { fromRows, maxAbsDiff } from '../../src/linalg/mat.ts';
+import { attentionDrift } from '../../src/models/attentionDrift.ts';
 import { multiHeadVelocity } from '../../src/models/multiHead.ts';
 import { velocity } from '../../src/models/velocity.ts';
 import { ginibre } from '../../src/random/matrices.ts';
@@ -14,8 +15,11 @@ function maxAbs(a: Float64Array): number {
 }
 
 describe('multiHeadVelocity (eq. 2.7)', () => {
-  it('with one head it equals velocity (eq. 2.3) exactly, for SA and USA and general Q, K, V', () => {
+  it('with one head it equals velocity (eq. 2.3) to 1e-14 of the drift, for SA and USA and general Q, K, V', () => {
+    // Not bitwise: velocity projects inside the WebAssembly kernel, the multi-head sum in TypeScript;
+    // both round y - <x, y> x at the scale of the un-projected drift y.
     const rng = new Rng(21);
+    const tol = 1e-14;
     for (let trial = 0; trial < 10; trial++) {
       const n = 1 + rng.int(7), d = 1 + rng.int(5), k = 1 + rng.int(4);
       const X = uniformSphere(n, d, rng);
@@ -24,7 +28,8 @@ describe('multiHeadVelocity (eq. 2.7)', () => {
         const beta = 4 * rng.uniform();
         const a = multiHeadVelocity(X, { model, beta, heads: [head] });
         const b = velocity(X, { model, beta, ...head });
-        expect(maxAbsDiff(a, b), `${model} trial ${trial}`).toBe(0);
+        const err = maxAbsDiff(a, b) / Math.max(1e-300, maxAbs(attentionDrift(X, { model, beta, ...head }).data));
+        expect(err, `${model} trial ${trial}: err ${err} vs tol ${tol}`).toBeLessThan(tol);
       }
     }
   });

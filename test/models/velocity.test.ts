@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '../../src/linalg/mat.ts';
-import { velocity } from '../../src/models/velocity.ts';
+import { velocity, velocityInto } from '../../src/models/velocity.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { uniformSphere } from '../../src/random/sphere.ts';
 import { ginibre } from '../../src/random/matrices.ts';
@@ -51,5 +51,27 @@ describe('velocity', () => {
     expect(() => velocity(fromRows([[2, 0]]), { beta: 1 })).toThrow(/X\[0\].*unit/);
     expect(() => velocity(X, { beta: 1, V: fromRows([[1, 0, 0]]) })).toThrow(AttnflowError);
     expect(() => velocity(X, { beta: NaN })).toThrow(/params\.beta/);
+  });
+
+  it('velocityInto writes exactly velocity(X) into the given array and returns it', () => {
+    const rng = new Rng(7);
+    for (const [n, d] of [[1, 2], [6, 3], [20, 9]]) {
+      const X = uniformSphere(n, d, rng);
+      const params = { beta: 2, Q: ginibre(d, d, rng), V: ginibre(d, d, rng) };
+      const out = new Float64Array(n * d).fill(NaN);
+      expect(velocityInto(X, params, out)).toBe(out);
+      expect(Array.from(out)).toEqual(Array.from(velocity(X, params).data));
+    }
+  });
+
+  it('velocityInto rejects an output of the wrong length or one overlapping the tokens, naming out', () => {
+    const X = uniformSphere(4, 3, new Rng(8));
+    expect(() => velocityInto(X, { beta: 1 }, new Float64Array(11))).toThrow(/out.*length 12/s);
+    expect(() => velocityInto(X, { beta: 1 }, X.data)).toThrow(/out.*overlaps/s);
+    const both = new Float64Array(24);
+    both.set(X.data);
+    const Y = { rows: 4, cols: 3, data: both.subarray(0, 12) };
+    expect(() => velocityInto(Y, { beta: 1 }, both.subarray(6, 18))).toThrow(AttnflowError);
+    expect(() => velocityInto(Y, { beta: 1 }, both.subarray(12, 24))).not.toThrow();
   });
 });

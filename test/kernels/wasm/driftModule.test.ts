@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { DriftExports } from '../../../src/kernels/wasm/wasmDrift.ts';
+import { driftKernels, driftMemory } from '../../../src/kernels/wasm/wasmDrift.ts';
+import { softmaxRowsInPlace } from '../../../src/models/attentionDrift.ts';
+import { Rng } from '../../../src/random/rng.ts';
+
+// The kernels of src/kernels/wasm/driftModule.ts one by one, on their padded layouts, against plain
+// loops and Math.exp.
+
+function kernels(): DriftExports {
+  const k = driftKernels();
+  if (k === null) throw new Error('WebAssembly SIMD is unavailable in this runtime');
+  return k;
+}
+
+describe('the WebAssembly drift module', () => {
+  it('compiles on this runtime (Node 20 has WebAssembly SIMD), so the default kernel is the wasm one', () => {
+    expect(driftKernels()).not.toBeNull();
+  });
+
+  it('expArray agrees with Math.exp to 2e-15 relative on [-708, 709], is 0 below -708, 1 at 0, and keeps NaN', () => {
+    const K = kernels();
+    const rng = new Rng(41);
+    const count = 40_000; // a multiple of 4 (groups of two f64x2 vectors)
+    const F = driftMemory(K, 2 * count);
+    for (let i = 0; i < count; i++) F[i] = i % 2 === 0 ? -708 + 1417 * rng.uniform() : -50 * rng.uniform();
+    F.set([0, -0, NaN, -708.5, -1e-300, 1e-300, -745, -Infinity], 0);
+    K.expArray(0, count * 8, count / 4);
+    const tol = 2e-15;
+    let worst = 0, at = 0;
+    for (let i = 8; i < count; i++) {
+      const e = Math.exp(F[i]);
+      const r = Math.abs(F[count + i] - e) / e;
+      if (r > worst) { worst = r; at = F[i]; }
+    }
+    expect(worst, `max rel err ${worst} at x = ${at} vs tol ${tol}`).toBeLessThan(tol);
+    const head = Array.from(F.subarray(count, count + 8));
+    expect(head[0]).toBe(1);
+    expect(head[1]).toBe(1);
+    expect(Number.isNaN(head[2])).toBe(true);
+    expect(head[3]).toBe(0); // e^-708.5 ~ 2e-308: below the kernel's cut, far below any row sum it meets
+    expect(head[4]).toBe(1);
+    expect(head[5]).toBe(1);
+    expect(head.slice(6)).toEqual([0, 0]);
+  });
+
+  it('gemm computes C = A B on 4 x 4 tiles to 1e-14 of sum_p |a_ip b_pj|, and with upper only the tiles meeting j >= i', () => {
+    const K = kernels();
+    const rng = new Rng(42);
+    for (const [m, k, nc] of [[4, 1, 4], [8, 3, 12], [16, 64, 8], [36, 17, 40]]) {
+      const oA = 0, oB = m * k, oC = oB + k * nc;
+      const F = driftMemory(K, oC + m * nc);
+      for (let t = 0; t < oC; t++) F[t] = rng.normal();
+      for (const upper of [0, 1]) {
+        F.fill(NaN, oC, oC + m * nc);
+        K.gemm(oA * 8, oB * 8, oC * 8, m, k, nc, k, nc, nc, upper);
+        let worst = 0;
+        for (let i = 0; i < m; i++) for (let j = 0; j < nc; j++) {
+          const got = F[oC + i * nc + j];
+          if (upper && (j & ~3) < (i & ~3)) { expect(Number.isNaN(got), `(${i},${j}) below the diagonal tiles stays untouched`).toBe(true); continue; }
+          let s = 0, a = 0;
+          for (let p = 0; p < k; p++) { s += F[oA + i * k + p] * F[oB + p * nc + j]; a += Math.abs(F[oA + i * k + p] * F[oB + p * nc + j]); }
+          worst = Math.max(worst, Math.abs(got - s) / a);
+        }
+        expect(worst, `m ${m} k ${k} nc ${nc} upper ${upper}: err ${worst} vs tol 1e-14`).toBeLessThan(1e-14);
+      }
+    }
+  });
+
+  it('softmaxCommon and softmaxRowMax give the TypeScript softmax (weights, shifts, row sums) to 1e-14, with zeroed padding', () => {
+    const K = kernels();
+    const rng = new Rng(43);
+    for (const [n, beta] of [[1, 1], [5, 3], [13, 40], [32, 0], [30, 1000]]) {
+      const n4 = (n + 3) & ~3;
+      // A symmetric Gram-like score matrix (unit diagonal, |S_ij| <= 1) and a non-symmetric one.
+      const sym = new Float64Array(n * n), gen = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
+        const v = i === j ? 1 : 2 * rng.uniform() - 1;
+        sym[i * n + j] = v; sym[j * n + i] = v;
+      }
+      for (let t = 0; t < n * n; t++) gen[t] = 3 * rng.normal();
+      for (const [label, S, symmetric] of [['common', sym, true], ['row max', gen, false]] as const) {
+        const ref = Float64Array.from(S), shiftRef = new Float64Array(n), sumRef = new Float64Array(n);
+        softmaxRowsInPlace(ref, n, beta, symmetric, shiftRef, sumRef);
+        const oW = 0, oSum = n4 * n4, oShift = oSum + n4;
+        const F = driftMemory(K, oShift + n4);
+        F.fill(NaN, 0, oShift + n4); // padding and (for the common shift) the lower triangle start as garbage
+        for (let i = 0; i < n; i++) for (let j = 0; j < n4; j++) {
+          if (j < n && (!symmetric || j >= i)) F[oW + i * n4 + j] = S[i * n + j];
+          else if (j >= n) F[oW + i * n4 + j] = 0; // the score kernel leaves 0 in padding columns
+        }
+        if (symmetric) K.softmaxCommon(oW * 8, n, n4, beta, shiftRef[0], oSum * 8);
+        else K.softmaxRowMax(oW * 8, n, n4, beta, oShift * 8, oSum * 8);
+        let worst = 0;
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(F[oW + i * n4 + j] - ref[i * n + j]) / sumRef[i]);
+          for (let j = n; j < n4; j++) expect(F[oW + i * n4 + j], `${label}: padding (${i},${j}) is zero`).toBe(0);
+          worst = Math.max(worst, Math.abs(F[oSum + i] - sumRef[i]) / sumRef[i]);
+          if (!symmetric) expect(F[oShift + i], `${label}: shift of row ${i}`).toBe(shiftRef[i]);
+        }
+        expect(worst, `${label} n ${n} beta ${beta}: err ${worst} vs tol 1e-14`).toBeLessThan(1e-14);
+      }
+    }
+  });
+});
