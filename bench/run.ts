@@ -4,6 +4,9 @@
  * spawned once, timing its own loop) when `python3 -c "import numpy"` works. Prints a markdown table
  * of per-evaluation times, GFLOP/s (4 n^2 d: Gram matrix plus weights times values; exps not
  * counted) and speed ratios (baseline time / attnflow time: above 1 means attnflow is faster).
+ * attnflow is timed three ways: `velocity` (a fresh result array per call), `velocityInto` (into a
+ * caller's array, as the integrators call it) and `velocityInto` on the TypeScript kernels
+ * (ATTNFLOW_KERNEL=ts, the tested reference the WebAssembly kernels replace below the worker-pool size).
  *
  * Options: --sizes 16x3,64x64 (default n in {16, 64, 256, 1024} x d in {3, 64, 512}), --reps 5,
  * --min-time 0.05 (seconds per repetition), --stat median|min (which repetition the table reports,
@@ -19,7 +22,8 @@ import { parseArgs } from 'node:util';
 import { Matrix } from 'ml-matrix';
 import { configurePool, poolStats, poolThreads } from '../src/kernels/pool.ts';
 import { toRows } from '../src/linalg/mat.ts';
-import { velocity } from '../src/models/velocity.ts';
+import { setDriftKernel } from '../src/kernels/kernelChoice.ts';
+import { velocity, velocityInto } from '../src/models/velocity.ts';
 import { Rng } from '../src/random/rng.ts';
 import { uniformSphere } from '../src/random/sphere.ts';
 import { naiveVelocity } from './naiveMlMatrix.ts';
@@ -27,7 +31,7 @@ import { timePerCall } from './timing.ts';
 
 interface Row {
   n: number; d: number;
-  attnflow: number; mlMatrix: number | null; numpy: number | null;
+  attnflow: number; inPlace: number; tsKernel: number; mlMatrix: number | null; numpy: number | null;
   maxDiffMlMatrix: number | null;
 }
 
@@ -101,6 +105,11 @@ for (const [n, d] of sizes) {
   const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
   const params = { beta };
   const attnflow = timePerCall(() => velocity(X, params, { validate: false }), { minTime, reps })[stat];
+  const out = new Float64Array(n * d);
+  const inPlace = timePerCall(() => velocityInto(X, params, out, { validate: false }), { minTime, reps })[stat];
+  setDriftKernel('ts');
+  const tsKernel = timePerCall(() => velocityInto(X, params, out, { validate: false }), { minTime, reps })[stat];
+  setDriftKernel(null);
   let mlMatrix: number | null = null, maxDiffMlMatrix: number | null = null;
   if (!values['no-ml-matrix']) {
     const M = new Matrix(toRows(X));
@@ -111,8 +120,8 @@ for (const [n, d] of sizes) {
     for (let i = 0; i < a.length; i++) maxDiffMlMatrix = Math.max(maxDiffMlMatrix, Math.abs(a[i] - b[i]));
   }
   const numpy = typeof np === 'string' ? null : np.get(`${n}x${d}`) ?? null;
-  rows.push({ n, d, attnflow, mlMatrix, numpy, maxDiffMlMatrix });
-  process.stderr.write(`n ${n} d ${d}: ${(attnflow * 1e6).toFixed(1)} us\n`);
+  rows.push({ n, d, attnflow, inPlace, tsKernel, mlMatrix, numpy, maxDiffMlMatrix });
+  process.stderr.write(`n ${n} d ${d}: ${(attnflow * 1e6).toFixed(1)} us, in place ${(inPlace * 1e6).toFixed(1)} us\n`);
 }
 
 const us = (s: number | null) => (s === null ? '-' : s < 1e-3 ? (s * 1e6).toFixed(1) : (s * 1e6).toFixed(0));
@@ -126,11 +135,11 @@ const lines = [
   `attnflow: node ${process.version}, ${poolThreads()} kernel thread(s) (workers did ${poolStats().workerChunks} chunks). ` +
     `numpy: ${typeof np === 'string' ? np : numpyVersion}${values['numpy-threads'] ? ` with ${values['numpy-threads']} BLAS thread(s)` : ''}. GFLOP/s count 4 n^2 d. Ratios are baseline time / attnflow time (> 1: attnflow faster).`,
   '',
-  '| n | d | attnflow us | attnflow GFLOP/s | ml-matrix us | vs ml-matrix | numpy us | numpy GFLOP/s | vs numpy |',
-  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| n | d | attnflow us | in place us | in place GFLOP/s | TS kernel us | ml-matrix us | vs ml-matrix | numpy us | numpy GFLOP/s | vs numpy | in place vs numpy |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) =>
-    `| ${r.n} | ${r.d} | ${us(r.attnflow)} | ${gf(r.n, r.d, r.attnflow)} | ${us(r.mlMatrix)} | ${ratio(r.mlMatrix, r.attnflow)} | ` +
-    `${us(r.numpy)} | ${gf(r.n, r.d, r.numpy)} | ${ratio(r.numpy, r.attnflow)} |`),
+    `| ${r.n} | ${r.d} | ${us(r.attnflow)} | ${us(r.inPlace)} | ${gf(r.n, r.d, r.inPlace)} | ${us(r.tsKernel)} | ${us(r.mlMatrix)} | ${ratio(r.mlMatrix, r.attnflow)} | ` +
+    `${us(r.numpy)} | ${gf(r.n, r.d, r.numpy)} | ${ratio(r.numpy, r.attnflow)} | ${ratio(r.numpy, r.inPlace)} |`),
 ];
 console.log(lines.join('\n'));
 if (!values['no-ml-matrix']) {

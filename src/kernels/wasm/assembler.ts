@@ -113,6 +113,7 @@ export class FunctionBuilder {
   i32GtS(): this { return this.emit(0x4a); }
   i32GeS(): this { return this.emit(0x4e); }
   i32Eqz(): this { return this.emit(0x45); }
+  i32WrapI64(): this { return this.emit(0xa7); }
 
   // --- f64 scalar
   f64Add(): this { return this.emit(0xa0); }
@@ -125,6 +126,10 @@ export class FunctionBuilder {
   // --- v128 / f64x2 / i64x2
   f64x2Splat(): this { return this.simd(0x14); }
   f64x2ExtractLane(lane: 0 | 1): this { return this.simd(0x21, lane); }
+  f64x2ReplaceLane(lane: 0 | 1): this { return this.simd(0x22, lane); }
+  i64x2ExtractLane(lane: 0 | 1): this { return this.simd(0x1d, lane); }
+  i64x2ShrS(): this { return this.simd(0xcc); }
+  v128And(): this { return this.simd(0x4e); }
   f64x2Add(): this { return this.simd(0xf0); }
   f64x2Sub(): this { return this.simd(0xf1); }
   f64x2Mul(): this { return this.simd(0xf2); }

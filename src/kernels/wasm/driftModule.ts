@@ -22,83 +22,95 @@ import { FunctionBuilder, assembleModule } from './assembler.ts';
  * src/models/attentionDrift.ts) stay the tested reference that these are compared with.
  */
 
-/** 1 / ln 2. */
-const INV_LN2 = 1.4426950408889634;
-/** ln 2 split (fdlibm): LN2_HI has 21 trailing zero bits, so k * LN2_HI is exact for |k| < 2^21. */
-const LN2_HI = 6.93147180369123816490e-01;
-const LN2_LO = 1.90821492927058770002e-10;
+/**
+ * Bytes 0..512 of the module's memory hold T[j] = 2^(j/64), j < 64, for the exp (written by the
+ * loader, {@link EXP_TABLE}); the kernels' operands start above it.
+ */
+export const EXP_TABLE_BYTES = 512;
+
+/** The table the loader writes at address 0: 2^(j/64) rounded to float64. */
+export const EXP_TABLE = Float64Array.from({ length: 64 }, (_, j) => Math.pow(2, j / 64));
+
+/** 64 / ln 2. */
+const INV_STEP = 92.33248261689366;
+/** ln(2) / 64 split: STEP_HI has trailing zero bits so k * STEP_HI is exact for |k| < 2^17. */
+const STEP_HI = 0.01083042469326756;
+const STEP_LO = 2.9815858269852933e-12;
 /** 1.5 * 2^52: x + ROUND - ROUND rounds x to an integer, and the low bits of x + ROUND hold it. */
 const ROUND = 6755399441055744;
-/** Below this e^x is under 3.3e-308: returned as 0 (2^k stays a normal float for k >= -1021). */
+/** Inputs are raised to this: 2^m then stays a normal float (m >= -1022). */
 const X_LOW = -708;
-/** Above this 2^k would overflow the exponent field; the kernels never exceed 0 by more than rounding. */
-const X_HIGH = 709;
-/** Taylor coefficients 1/k!, k = 0..13: on |r| <= ln(2)/2 the truncation error is below 5e-18. */
-const INV_FACT = Array.from({ length: 14 }, (_, k) => {
-  let f = 1;
-  for (let i = 2; i <= k; i++) f *= i;
-  return 1 / f;
-});
+
+/** Tile edge of the blocked mirror of the symmetric weights (32 x 32 float64: 8 KiB, in L1). */
+const MIRROR_BLOCK = 32;
 
 /** Vectors the exp kernels process side by side: independent chains hide latency and share each constant's load. */
 const LANES = 2;
 
-type ExpTemps = Record<'xc' | 'tt' | 'kf' | 'r' | 'r2' | 'r4' | 'q' | 'e0' | 'e1' | 'f0', Local>;
+type ExpTemps = Record<'xc' | 'tt' | 'kf' | 'r' | 'r2' | 'p' | 'bits' | 'tab', Local>;
 
 /** Locals of the exp: temporaries per vector and the constants, set once before the loops (V8 builds a v128.const anew at each use). */
 interface ExpLocals {
   readonly tmp: ExpTemps[];
   readonly k: Map<number, Local>;
   readonly bias: Local;
+  readonly jMask: Local;
 }
 
 /** Declares the exp's locals and emits the constants' initialisation (call before the loops). */
 function expLocals(f: FunctionBuilder): ExpLocals {
   const v = () => f.local('v128');
-  const tmp = Array.from({ length: LANES }, () => ({ xc: v(), tt: v(), kf: v(), r: v(), r2: v(), r4: v(), q: v(), e0: v(), e1: v(), f0: v() }));
+  const tmp = Array.from({ length: LANES }, () => ({ xc: v(), tt: v(), kf: v(), r: v(), r2: v(), p: v(), bits: v(), tab: v() }));
   const k = new Map<number, Local>();
-  for (const c of [0, X_LOW, X_HIGH, INV_LN2, ROUND, LN2_HI, LN2_LO, ...INV_FACT]) {
-    if (k.has(c)) continue;
+  for (const c of [X_LOW, INV_STEP, ROUND, STEP_HI, STEP_LO, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120]) {
     const l = v();
     f.f64x2Const(c).set(l);
     k.set(c, l);
   }
-  const bias = v();
+  const bias = v(), jMask = v();
   f.i64(1023n).i64x2Splat().set(bias);
-  return { tmp, k, bias };
+  f.i64(63n).i64x2Splat().set(jMask);
+  return { tmp, k, bias, jMask };
 }
 
 /**
- * Emits out[v] = e^{x[v]} for the v128 locals x[v] (v < LANES), the vectors interleaved step by step.
- * x = k ln 2 + r (Cody-Waite), e^r by the degree-13 Taylor polynomial in Estrin form (a short
- * dependency chain), 2^k built in the exponent bits. Within a few ulp of Math.exp on [-708, 709]; 0
- * below -708; NaN stays NaN (pmax/pmin keep a NaN first operand, and NaN < X_LOW is false).
- * `out` may be `x`.
+ * Emits out[v] = e^{max(x[v], -708)} for the v128 locals x[v] (v < LANES), the vectors interleaved
+ * step by step; the method of src/kernels/exp.ts (fastExp): x = (64 m + j) ln(2) / 64 + r with
+ * |r| <= ln(2) / 128 (Cody-Waite), e^x = 2^m 2^(j/64) e^r, e^r by a degree-5 polynomial (truncation
+ * < 4e-17), 2^(j/64) from the table at address 0, 2^m built in the exponent bits. Within a few ulp of
+ * Math.exp on [-708, 709]. Below -708 it returns e^-708 (about 3e-308): the softmax kernels feed it
+ * shifted scores whose row sums are at least e^-600, so such a weight is below 1e-40 of its row.
+ * Inputs above 709 are outside the contract (the shift makes every exponent <= 0 up to rounding).
+ * NaN stays NaN (pmax keeps a NaN first operand). `out` may be `x`.
  */
 function emitExp(f: FunctionBuilder, x: readonly Local[], out: readonly Local[], e: ExpLocals): void {
   const K = (c: number) => { f.get(e.k.get(c)!); };
-  const c = INV_FACT;
   const each = (step: (t: ExpTemps, v: number) => void) => x.forEach((_, v) => step(e.tmp[v], v));
-  each((t, v) => { f.get(x[v]); K(X_LOW); f.f64x2Pmax(); K(X_HIGH); f.f64x2Pmin(); f.set(t.xc); });
-  each((t) => { f.get(t.xc); K(INV_LN2); f.f64x2Mul(); K(ROUND); f.f64x2Add().set(t.tt); });
+  each((t, v) => { f.get(x[v]); K(X_LOW); f.f64x2Pmax().set(t.xc); });
+  each((t) => { f.get(t.xc); K(INV_STEP); f.f64x2Mul(); K(ROUND); f.f64x2Add().set(t.tt); });
   each((t) => { f.get(t.tt); K(ROUND); f.f64x2Sub().set(t.kf); });
-  each((t) => { f.get(t.xc).get(t.kf); K(LN2_HI); f.f64x2Mul().f64x2Sub(); f.get(t.kf); K(LN2_LO); f.f64x2Mul().f64x2Sub().set(t.r); });
+  each((t) => { f.get(t.xc).get(t.kf); K(STEP_HI); f.f64x2Mul().f64x2Sub(); f.get(t.kf); K(STEP_LO); f.f64x2Mul().f64x2Sub().set(t.r); });
   each((t) => { f.get(t.r).get(t.r).f64x2Mul().set(t.r2); });
-  each((t) => { f.get(t.r2).get(t.r2).f64x2Mul().set(t.r4); });
-  // q_m = c_2m + c_2m+1 r (Estrin's scheme: e = q0 + q1 r2, ...; p = f0 + f1 r^8)
-  const q = (t: ExpTemps, m: number) => { K(c[2 * m]); K(c[2 * m + 1]); f.get(t.r).f64x2Mul().f64x2Add(); };
-  each((t) => { q(t, 0); q(t, 1); f.get(t.r2).f64x2Mul().f64x2Add().set(t.e0); });
-  each((t) => { q(t, 2); q(t, 3); f.get(t.r2).f64x2Mul().f64x2Add().set(t.e1); });
-  each((t) => { f.get(t.e0).get(t.e1).get(t.r4).f64x2Mul().f64x2Add().set(t.f0); });
-  each((t) => { q(t, 4); q(t, 5); f.get(t.r2).f64x2Mul().f64x2Add(); q(t, 6); f.get(t.r4).f64x2Mul().f64x2Add().set(t.q); });
-  // p * 2^k, where the low bits of tt hold k and (bits + 1023) << 52 is the float 2^k; 0 where x < X_LOW.
+  // p = (1 + r) + r2 ((1/2 + r/6) + r2 (1/24 + r/120)), Estrin's scheme as in fastExp.
+  each((t) => {
+    K(1); f.get(t.r).f64x2Add();
+    f.get(t.r2);
+    K(1 / 2); f.get(t.r); K(1 / 6); f.f64x2Mul().f64x2Add();
+    f.get(t.r2);
+    K(1 / 24); f.get(t.r); K(1 / 120); f.f64x2Mul().f64x2Add();
+    f.f64x2Mul().f64x2Add();
+    f.f64x2Mul().f64x2Add().set(t.p);
+  });
+  // The low bits of tt hold k = 64 m + j: j indexes the table (two scalar loads), m >> 6 is 2^m.
+  each((t) => {
+    f.get(t.tt).get(e.jMask).v128And().set(t.bits);
+    f.get(t.bits).i64x2ExtractLane(0).i32WrapI64().i32(3).i32Shl().f64Load(0).f64x2Splat();
+    f.get(t.bits).i64x2ExtractLane(1).i32WrapI64().i32(3).i32Shl().f64Load(0).f64x2ReplaceLane(1).set(t.tab);
+  });
   each((t, v) => {
-    K(0);
-    f.get(t.f0).get(t.q).get(t.r4).f64x2Mul().get(t.r4).f64x2Mul().f64x2Add();
-    f.get(t.tt).get(e.bias).i64x2Add().i32(52).i64x2Shl();
-    f.f64x2Mul();
-    f.get(x[v]); K(X_LOW); f.f64x2Lt();
-    f.v128Bitselect().set(out[v]);
+    f.get(t.p).get(t.tab).f64x2Mul();
+    f.get(t.tt).i32(6).i64x2ShrS().get(e.bias).i64x2Add().i32(52).i64x2Shl();
+    f.f64x2Mul().set(out[v]);
   });
 }
 
@@ -198,14 +210,27 @@ function softmaxCommon(): FunctionBuilder {
     f.get(row).get(ldB).i32Add().set(end);
     emitShiftedExps(f, p, () => { f.get(row).get(i).i32(-4).i32And().i32(3).i32Shl().i32Add(); }, end, cV, betaV, x, t);
   });
-  // Mirror: W_ji = W_ij for j > i.
-  f.forRange(i, () => f.i32(0), () => f.get(n), 1, () => {
-    f.get(W).get(i).get(ldB).i32Mul().i32Add().get(i).i32(3).i32Shl().i32Add().set(src);
-    f.get(src).get(ldB).i32Add().set(dst);
-    f.forRange(j, () => { f.get(i).i32(1).i32Add(); }, () => f.get(n), 1, () => {
-      f.get(src).i32(8).i32Add().set(src);
-      f.get(dst).get(src).f64Load(0).f64Store(0);
-      f.get(dst).get(ldB).i32Add().set(dst);
+  // Mirror: W_ji = W_ij for j > i, in MIRROR_BLOCK^2 tiles so the column writes stay in cache (a
+  // plain row-by-row mirror misses on every store once a column spans more than L1).
+  const ib = f.local('i32'), jb = f.local('i32'), iEnd = f.local('i32'), jEnd = f.local('i32'), jStart = f.local('i32');
+  f.forRange(ib, () => f.i32(0), () => f.get(n), MIRROR_BLOCK, () => {
+    f.get(ib).i32(MIRROR_BLOCK).i32Add().set(iEnd);
+    f.get(iEnd).get(n).i32GtS().ifThen(() => { f.get(n).set(iEnd); });
+    f.forRange(jb, () => f.get(ib), () => f.get(n), MIRROR_BLOCK, () => {
+      f.get(jb).i32(MIRROR_BLOCK).i32Add().set(jEnd);
+      f.get(jEnd).get(n).i32GtS().ifThen(() => { f.get(n).set(jEnd); });
+      f.forRange(i, () => f.get(ib), () => f.get(iEnd), 1, () => {
+        // j from max(jb, i + 1)
+        f.get(i).i32(1).i32Add().set(jStart);
+        f.get(jStart).get(jb).i32LtS().ifThen(() => { f.get(jb).set(jStart); });
+        f.get(W).get(i).get(ldB).i32Mul().i32Add().get(jStart).i32(3).i32Shl().i32Add().set(src);
+        f.get(W).get(jStart).get(ldB).i32Mul().i32Add().get(i).i32(3).i32Shl().i32Add().set(dst);
+        f.forRange(j, () => f.get(jStart), () => f.get(jEnd), 1, () => {
+          f.get(dst).get(src).f64Load(0).f64Store(0);
+          f.get(src).i32(8).i32Add().set(src);
+          f.get(dst).get(ldB).i32Add().set(dst);
+        });
+      });
     });
   });
   f.forRange(i, () => f.i32(0), () => f.get(n), 1, () => {
@@ -314,16 +339,18 @@ function repack(): FunctionBuilder {
 }
 
 /**
- * `finish(U, X, n, ld, rowSum, normalize, project)`, in place on the n rows of U (leading dimension
- * ld, a multiple of 4, padding zero in U and X): U_i <- U_i / rowSum_i when `normalize` (SA, eq.
- * 2.4), then U_i <- U_i - <U_i, x_i> x_i when `project` (P^perp of eq. 2.3).
+ * `finish(U, X, n, width, ld, rowSum, normalize, project)`, in place on the n rows of U (leading
+ * dimension ld; the first `width` entries of each row, a multiple of 4 covering the d real ones, with
+ * zero padding in U and X): U_i <- U_i / rowSum_i when `normalize` (SA, eq. 2.4), then
+ * U_i <- U_i - <U_i, x_i> x_i when `project` (P^perp of eq. 2.3).
  */
 function finish(): FunctionBuilder {
-  const f = new FunctionBuilder('finish', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [U, X, n, ld, rowSum, normalize, project] = f.params;
-  const i = f.local('i32'), c = f.local('i32'), pu = f.local('i32'), px = f.local('i32'), ldB = f.local('i32');
+  const f = new FunctionBuilder('finish', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [U, X, n, width, ld, rowSum, normalize, project] = f.params;
+  const i = f.local('i32'), c = f.local('i32'), pu = f.local('i32'), px = f.local('i32'), ldB = f.local('i32'), widthB = f.local('i32');
   const inv = f.local('f64');
   const scale = f.local('v128'), s0 = f.local('v128'), s1 = f.local('v128'), u0 = f.local('v128'), u1 = f.local('v128');
+  f.get(width).i32(3).i32Shl().set(widthB);
   f.get(ld).i32(3).i32Shl().set(ldB);
   f.forRange(i, () => f.i32(0), () => f.get(n), 1, () => {
     f.get(U).get(i).get(ldB).i32Mul().i32Add().set(pu);
@@ -333,7 +360,7 @@ function finish(): FunctionBuilder {
     f.get(inv).f64x2Splat().set(scale);
     f.f64x2Const(0).set(s0);
     f.f64x2Const(0).set(s1);
-    f.forRange(c, () => f.i32(0), () => f.get(ldB), 32, () => {
+    f.forRange(c, () => f.i32(0), () => f.get(widthB), 32, () => {
       f.get(pu).get(c).i32Add().v128Load(0).get(scale).f64x2Mul().set(u0);
       f.get(pu).get(c).i32Add().v128Load(16).get(scale).f64x2Mul().set(u1);
       f.get(pu).get(c).i32Add().get(u0).v128Store(0);
@@ -344,7 +371,7 @@ function finish(): FunctionBuilder {
     f.get(project).ifThen(() => {
       f.get(s0).get(s1).f64x2Add().set(s0);
       f.get(s0).f64x2ExtractLane(0).get(s0).f64x2ExtractLane(1).f64Add().f64x2Splat().set(s0);
-      f.forRange(c, () => f.i32(0), () => f.get(ldB), 16, () => {
+      f.forRange(c, () => f.i32(0), () => f.get(widthB), 16, () => {
         f.get(pu).get(c).i32Add();
         f.get(pu).get(c).i32Add().v128Load(0).get(s0).get(px).get(c).i32Add().v128Load(0).f64x2Mul().f64x2Sub();
         f.v128Store(0);
