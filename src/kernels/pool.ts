@@ -2,7 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AttnflowError } from '../errors.ts';
 import { runDriftChunk } from './driftChunks.ts';
-import { C, CONTROL_BYTES } from './sharedLayout.ts';
+import { C, CONTROL_BYTES, JOB } from './sharedLayout.ts';
+import { sharedDriftInstance } from './wasm/sharedDrift.ts';
+import { runWasmChunk } from './wasm/wasmChunks.ts';
 import { tsWorkerSource } from './tsWorker.ts';
 
 /**
@@ -75,7 +77,9 @@ function getPool(): PoolState {
       src = null; // no tsx: the caller's thread does all the work
     }
     for (let t = 0; src !== null && t < extra; t++) {
-      const w = new Worker(src, { eval: true, workerData: { ctrl: state.ctrl, data: state.data, epoch: 0 }, execArgv: [] });
+      // The shared WebAssembly memory of the wasm jobs (null where the runtime has none).
+      const wasmMemory = sharedDriftInstance()?.memory ?? null;
+      const w = new Worker(src, { eval: true, workerData: { ctrl: state.ctrl, data: state.data, epoch: 0, wasmMemory }, execArgv: [] });
       w.on('error', () => { /* a worker that fails leaves its chunks to the others */ });
       w.unref();
       state.workers.push(w);
@@ -112,7 +116,7 @@ export function control(): { ctrl: Int32Array; ctrlF: Float64Array } {
 }
 
 /**
- * Runs `nChunks` chunks of job `job` (see src/kernels/driftChunks.ts) on the pool and returns when all
+ * Runs `nChunks` chunks of job `job` (see src/kernels/driftChunks.ts and src/kernels/wasm/wasmChunks.ts) on the pool and returns when all
  * are done. Throws an internal {@link AttnflowError} if a worker's chunk threw.
  */
 export function runJob(job: number, nChunks: number): void {
@@ -132,7 +136,8 @@ export function runJob(job: number, nChunks: number): void {
     const idx = v & 0xffff;
     if (idx >= nChunks) break;
     if (Atomics.compareExchange(ctrl, C.NEXT, v, v + 1) !== v) continue;
-    runDriftChunk(ctrl, ctrlF, p.data, idx);
+    if (job === JOB.WASM_SCORES || job === JOB.WASM_ROWS) runWasmChunk(ctrl, ctrlF, sharedDriftInstance()!.kernels, idx);
+    else runDriftChunk(ctrl, ctrlF, p.data, idx);
     Atomics.add(ctrl, C.DONE, 1);
   }
   for (;;) {

@@ -1,6 +1,9 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { runDriftChunk } from './driftChunks.ts';
-import { C } from './sharedLayout.ts';
+import { C, JOB } from './sharedLayout.ts';
+import type { DriftExports } from './wasm/wasmApi.ts';
+import { instantiateShared } from './wasm/sharedDrift.ts';
+import { runWasmChunk } from './wasm/wasmChunks.ts';
 
 /**
  * The loop of one kernel worker of src/kernels/pool.ts: sleep until the job generation changes,
@@ -11,6 +14,8 @@ const ctrl: Int32Array = workerData.ctrl;
 const ctrlF = new Float64Array(ctrl.buffer);
 let data: Float64Array = workerData.data;
 let epoch: number = workerData.epoch;
+/** This thread's instance of the drift module on the pool's shared wasm memory, made at the first wasm job. */
+let wasmKernels: DriftExports | null = null;
 
 /** Receives data blocks from the port until the one of the current epoch; false if it is not there. */
 function syncData(): boolean {
@@ -35,8 +40,15 @@ for (;;) {
     if (v >>> 16 !== seen || idx >= Atomics.load(ctrl, C.NCHUNKS)) break;
     if (Atomics.compareExchange(ctrl, C.NEXT, v, v + 1) !== v) continue;
     try {
-      if (!syncData()) throw new Error('data block of the current epoch not received');
-      runDriftChunk(ctrl, ctrlF, data, idx);
+      const job = ctrl[C.JOB];
+      if (job === JOB.WASM_SCORES || job === JOB.WASM_ROWS) {
+        if (!workerData.wasmMemory) throw new Error('no shared WebAssembly memory');
+        wasmKernels ??= instantiateShared(workerData.wasmMemory).kernels;
+        runWasmChunk(ctrl, ctrlF, wasmKernels, idx);
+      } else {
+        if (!syncData()) throw new Error('data block of the current epoch not received');
+        runDriftChunk(ctrl, ctrlF, data, idx);
+      }
     } catch {
       Atomics.store(ctrl, C.ERROR, 1);
     }

@@ -30,6 +30,12 @@ export const C = {
   WORKER_CHUNKS: 19,
   /** Float64 offsets into the data block (< 2^31 entries). */
   QX: 12, KX: 13, VT: 14, W: 15, U: 16, SHIFT: 17, ROWSUM: 18,
+  /**
+   * The WebAssembly jobs (src/kernels/wasm/wasmChunks.ts) work on the shared wasm memory with the
+   * layout of src/kernels/wasm/driftLayout.ts: its float64 offsets (W, U, SHIFT, ROWSUM above and
+   * these), leading dimensions, padded sizes, and the finish flags.
+   */
+  WA: 20, WBT: 21, WV: 22, WPROJ: 23, LDW: 24, LDBT: 25, LDV: 26, N4: 27, D4: 28, NORMALIZE: 29, PROJECT: 30,
 } as const;
 
 /** Float64 slot indices of the control block (same buffer, viewed as Float64Array). */
@@ -39,4 +45,4 @@ export const CF = { BETA: 16 } as const;
 export const CONTROL_BYTES = 256;
 
 /** Chunk functions the workers know. */
-export const JOB = { SCORES: 1, ROWS: 2 } as const;
+export const JOB = { SCORES: 1, ROWS: 2, WASM_SCORES: 3, WASM_ROWS: 4 } as const;

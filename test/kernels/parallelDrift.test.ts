@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DriftKernel } from '../../src/kernels/kernelChoice.ts';
+import { setDriftKernel } from '../../src/kernels/kernelChoice.ts';
 import { PARALLEL_MIN_WORK, parallelDrift } from '../../src/kernels/parallelDrift.ts';
+import { sharedDriftInstance } from '../../src/kernels/wasm/sharedDrift.ts';
+import { wasmParallelDrift } from '../../src/kernels/wasm/wasmParallelDrift.ts';
 import { configurePool, poolStats } from '../../src/kernels/pool.ts';
 import { attentionDrift } from '../../src/models/attentionDrift.ts';
 import type { AttentionParams } from '../../src/models/params.ts';
@@ -45,13 +49,18 @@ function checkCase(c: Case): void {
   expect(errV, `${c.label}: velocity err ${errV} vs tol ${c.tol}`).toBeLessThan(c.tol);
 }
 
-describe('the parallel drift kernel', () => {
+// Both pool paths: the WebAssembly jobs (src/kernels/wasm/wasmChunks.ts, the default) and the
+// TypeScript ones (src/kernels/driftChunks.ts).
+describe.each<DriftKernel>(['wasm', 'ts'])('the parallel drift kernel (%s)', (kernel) => {
+  beforeAll(() => setDriftKernel(kernel));
+  afterAll(() => setDriftKernel(null));
   // n^2 (k + d) = 2^24 exactly: the smallest size that takes the pool path.
   const n = 256, d = 128;
   const cs = cases(n, d);
 
   it('agrees with the reference on the caller thread alone (threads = 1)', () => {
     expect(n * n * 2 * d).toBeGreaterThanOrEqual(PARALLEL_MIN_WORK);
+    if (kernel === 'wasm') expect(sharedDriftInstance(), 'shared WebAssembly memory is available, so the wasm jobs run').not.toBeNull();
     configurePool({ threads: 1 });
     for (const c of cs) checkCase(c);
     expect(poolStats().workers).toBe(0);
@@ -68,23 +77,27 @@ describe('the parallel drift kernel', () => {
     for (const c of cs) checkCase(c);
   });
 
-  it('handles row counts that are not a multiple of the chunk size, Q != K, and k != d', () => {
+  it('handles row counts that are not a multiple of the chunk size, Q != K or Q = K, and k != d', () => {
     const rng = new Rng(32);
-    for (const [m, dd, k] of [[1, 3, 3], [9, 3, 3], [37, 5, 2]]) {
+    for (const [m, dd, k, sym] of [[1, 3, 3, false], [9, 3, 3, false], [37, 5, 2, false], [41, 4, 6, true]] as const) {
       const X = uniformSphere(m, dd, rng);
-      const Q = ginibre(k, dd, rng), K = ginibre(k, dd, rng);
-      const qx = new Float64Array(m * k), kx = new Float64Array(m * k);
+      const Q = ginibre(k, dd, rng), K = sym ? Q : ginibre(k, dd, rng);
+      const qx = new Float64Array(m * k), kx = sym ? qx : new Float64Array(m * k);
       for (let i = 0; i < m; i++) for (let r = 0; r < k; r++) for (let c = 0; c < dd; c++) {
         qx[i * k + r] += Q.data[r * dd + c] * X.data[i * dd + c];
-        kx[i * k + r] += K.data[r * dd + c] * X.data[i * dd + c];
+        if (!sym) kx[i * k + r] += K.data[r * dd + c] * X.data[i * dd + c];
       }
       const U = new Float64Array(m * dd), shift = new Float64Array(m), rowSum = new Float64Array(m);
-      parallelDrift(qx, kx, X.data, m, dd, k, 2, false, U, shift, rowSum);
-      for (let i = 0; i < m; i++) for (let c = 0; c < dd; c++) U[i * dd + c] /= rowSum[i];
+      if (kernel === 'wasm') {
+        expect(wasmParallelDrift(qx, kx, X.data, m, dd, k, 2, sym, U, shift, rowSum, { normalize: true, project: null })).toBe(true);
+      } else {
+        parallelDrift(qx, kx, X.data, m, dd, k, 2, sym, U, shift, rowSum);
+        for (let i = 0; i < m; i++) for (let c = 0; c < dd; c++) U[i * dd + c] /= rowSum[i];
+      }
       const ref = referenceField(X, { beta: 2, Q, K }, false)!;
       const tol = 1e-13 * (1 + 2 * maxScore(X, { beta: 2, Q, K }));
       const err = absDiff(U, ref) / maxAbs(ref);
-      expect(err, `n ${m} d ${dd} k ${k}: err ${err} vs tol ${tol}`).toBeLessThan(tol);
+      expect(err, `n ${m} d ${dd} k ${k} symmetric ${sym}: err ${err} vs tol ${tol}`).toBeLessThan(tol);
     }
   });
 });

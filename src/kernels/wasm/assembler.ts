@@ -189,21 +189,35 @@ function section(id: number, payload: number[]): number[] {
   return [id, ...uleb(payload.length), ...payload];
 }
 
+/** Options of {@link assembleModule}. */
+export interface ModuleOptions {
+  /** 64 KiB pages of the module's own memory (default 1); ignored with `importSharedMemory`. */
+  readonly initialPages?: number;
+  /**
+   * Import a shared memory `env.memory` (min 1, at most `maxPages` pages) instead of defining one:
+   * threads that instantiate the module on the same memory share its data.
+   */
+  readonly importSharedMemory?: { readonly maxPages: number };
+}
+
 /**
- * Assembles a module that defines one memory (exported as `memory`, `initialPages` of 64 KiB,
- * growable) and exports every function under its name.
+ * Assembles a module that defines one memory (exported as `memory`, growable) or imports a shared
+ * one, and exports every function under its name.
  */
-export function assembleModule(functions: readonly FunctionBuilder[], initialPages = 1): Uint8Array {
+export function assembleModule(functions: readonly FunctionBuilder[], options: ModuleOptions = {}): Uint8Array {
   const sig = (f: FunctionBuilder) => [0x60, ...uleb(f.params.length), ...f.params.map((p) => VALTYPE[p.type]),
     ...uleb(f.results.length), ...f.results.map((t) => VALTYPE[t])];
   const types = section(1, [...uleb(functions.length), ...functions.flatMap(sig)]);
+  const shared = options.importSharedMemory;
+  // Limits flag 0x03: shared, with a maximum (threads proposal, required for shared memories).
+  const imports = shared ? section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, ...uleb(1), ...uleb(shared.maxPages)]) : [];
   const funcs = section(3, [...uleb(functions.length), ...functions.flatMap((_, i) => uleb(i))]);
-  const memory = section(5, [1, 0x00, ...uleb(initialPages)]);
+  const memory = shared ? [] : section(5, [1, 0x00, ...uleb(options.initialPages ?? 1)]);
   const exports = section(7, [
-    ...uleb(functions.length + 1),
-    ...name('memory'), 0x02, 0,
+    ...uleb(functions.length + (shared ? 0 : 1)),
+    ...(shared ? [] : [...name('memory'), 0x02, 0]),
     ...functions.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)]),
   ]);
   const code = section(10, [...uleb(functions.length), ...functions.flatMap((f) => f.body())]);
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...memory, ...exports, ...code]);
 }

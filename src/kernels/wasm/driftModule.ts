@@ -6,14 +6,16 @@ import { FunctionBuilder, assembleModule } from './assembler.ts';
  * time. Every matrix is flat row-major float64 in the module's memory, addressed in bytes, with
  * leading dimensions that are multiples of 4 and zero padding, so the kernels need no edge cases:
  *
- * - `gemm(A, B, C, m, k, nc, lda, ldb, ldc, upper)`: C = A B for an m x k A and a k x nc B (m, nc
- *   multiples of 4), in 4 x 4 register tiles (8 f64x2 accumulators). With `upper` only the tiles that
- *   meet the upper triangle (j >= i) are computed: the Gram matrix of Q = K is symmetric.
+ * - `gemm(A, B, C, m, k, nc, lda, ldb, ldc, upper, rowOffset)`: C = A B for an m x k A and a k x nc B
+ *   (m, nc multiples of 4), in 4 x 4 register tiles (8 f64x2 accumulators). With `upper` only the
+ *   tiles that meet the upper triangle (j >= i + rowOffset, rowOffset being the first row's index in
+ *   the whole matrix, a multiple of 4) are computed: the Gram matrix of Q = K is symmetric.
  * - `softmaxCommon(W, n, ld, beta, c, rowSum)`: W_ij <- exp(beta (S_ij - c)) with one common shift c,
  *   computed on the upper triangle only and mirrored (so each exp serves (i, j) and (j, i)); zeroes the
  *   padding columns and writes the row sums.
- * - `softmaxRowMax(W, n, ld, beta, shift, rowSum)`: the same with each row's own maximum as its shift
- *   (scores that are not symmetric), writing the shifts too.
+ * - `softmaxRowMax(W, rows, n, ld, beta, shift, rowSum)`: the same for `rows` rows of n scores with
+ *   each row's own maximum as its shift (scores that are not symmetric), writing the shifts too.
+ * - `mirrorRows(W, i0, i1, n, ld)`: the mirror of softmaxCommon for a block of rows (the pool's chunks).
  * - `finish`: SA normalisation and the tangent projection of eq. (2.3), row by row.
  * - `transposePad` and `repack`: the copies between the callers' dense arrays and the padded layout.
  * - `expArray(src, dst, groups)`: the vector exp on its own (groups of 2 LANES entries), for tests.
@@ -115,8 +117,8 @@ function emitExp(f: FunctionBuilder, x: readonly Local[], out: readonly Local[],
 }
 
 function gemm(): FunctionBuilder {
-  const f = new FunctionBuilder('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [A, B, C, m, k, nc, lda, ldb, ldc, upper] = f.params;
+  const f = new FunctionBuilder('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [A, B, C, m, k, nc, lda, ldb, ldc, upper, rowOffset] = f.params;
   const i = f.local('i32'), j = f.local('i32');
   const pa0 = f.local('i32'), pa1 = f.local('i32'), pa2 = f.local('i32'), pa3 = f.local('i32');
   const pb = f.local('i32'), pEnd = f.local('i32'), pc = f.local('i32');
@@ -127,8 +129,8 @@ function gemm(): FunctionBuilder {
   f.get(ldb).i32(3).i32Shl().set(ldbB);
   f.get(ldc).i32(3).i32Shl().set(ldcB);
   f.forRange(i, () => f.i32(0), () => f.get(m), 4, () => {
-    // With `upper`, column blocks start at the diagonal block (i is a multiple of 4).
-    f.forRange(j, () => { f.get(upper).get(i).i32Mul(); }, () => f.get(nc), 4, () => {
+    // With `upper`, column blocks start at the diagonal block (i + rowOffset, a multiple of 4).
+    f.forRange(j, () => { f.get(upper).get(i).get(rowOffset).i32Add().i32Mul(); }, () => f.get(nc), 4, () => {
       for (const s of acc) f.f64x2Const(0).set(s);
       f.get(A).get(i).get(ldaB).i32Mul().i32Add().set(pa0);
       f.get(pa0).get(ldaB).i32Add().set(pa1);
@@ -191,31 +193,17 @@ function emitShiftedExps(f: FunctionBuilder, p: Local, start: () => void, end: L
   });
 }
 
-function softmaxCommon(): FunctionBuilder {
-  const f = new FunctionBuilder('softmaxCommon', ['i32', 'i32', 'i32', 'f64', 'f64', 'i32']);
-  const [W, n, ld, beta, c, rowSum] = f.params;
-  const i = f.local('i32'), j = f.local('i32'), p = f.local('i32'), end = f.local('i32'), row = f.local('i32');
-  const src = f.local('i32'), dst = f.local('i32'), ldB = f.local('i32');
-  const betaV = f.local('v128'), cV = f.local('v128');
-  const x = Array.from({ length: LANES }, () => f.local('v128'));
-  const t = expLocals(f);
-  f.get(ld).i32(3).i32Shl().set(ldB);
-  f.get(beta).f64x2Splat().set(betaV);
-  f.get(c).f64x2Splat().set(cV);
-  // Exps on the upper triangle, from the aligned group of 4 that holds the diagonal (eq. 2.3 with
-  // the common shift c >= every score, Cauchy-Schwarz); the few entries left of the diagonal are
-  // overwritten by the mirror below.
-  f.forRange(i, () => f.i32(0), () => f.get(n), 1, () => {
-    f.get(W).get(i).get(ldB).i32Mul().i32Add().set(row);
-    f.get(row).get(ldB).i32Add().set(end);
-    emitShiftedExps(f, p, () => { f.get(row).get(i).i32(-4).i32And().i32(3).i32Shl().i32Add(); }, end, cV, betaV, x, t);
-  });
-  // Mirror: W_ji = W_ij for j > i, in MIRROR_BLOCK^2 tiles so the column writes stay in cache (a
-  // plain row-by-row mirror misses on every store once a column spans more than L1).
+/**
+ * Emits the mirror W_ji = W_ij for rows i in [i0, i1) and j in (i, n), in MIRROR_BLOCK^2 tiles so the
+ * column writes stay in cache (a plain row-by-row mirror misses on every store once a column spans
+ * more than L1).
+ */
+function emitMirror(f: FunctionBuilder, W: Local, i0: () => void, i1: Local, n: Local, ldB: Local): void {
+  const i = f.local('i32'), j = f.local('i32'), src = f.local('i32'), dst = f.local('i32');
   const ib = f.local('i32'), jb = f.local('i32'), iEnd = f.local('i32'), jEnd = f.local('i32'), jStart = f.local('i32');
-  f.forRange(ib, () => f.i32(0), () => f.get(n), MIRROR_BLOCK, () => {
+  f.forRange(ib, i0, () => f.get(i1), MIRROR_BLOCK, () => {
     f.get(ib).i32(MIRROR_BLOCK).i32Add().set(iEnd);
-    f.get(iEnd).get(n).i32GtS().ifThen(() => { f.get(n).set(iEnd); });
+    f.get(iEnd).get(i1).i32GtS().ifThen(() => { f.get(i1).set(iEnd); });
     f.forRange(jb, () => f.get(ib), () => f.get(n), MIRROR_BLOCK, () => {
       f.get(jb).i32(MIRROR_BLOCK).i32Add().set(jEnd);
       f.get(jEnd).get(n).i32GtS().ifThen(() => { f.get(n).set(jEnd); });
@@ -233,6 +221,37 @@ function softmaxCommon(): FunctionBuilder {
       });
     });
   });
+}
+
+/** `mirrorRows(W, i0, i1, n, ld)`: W_ji = W_ij for i0 <= i < i1 and i < j < n (a chunk of the pool's score job). */
+function mirrorRows(): FunctionBuilder {
+  const f = new FunctionBuilder('mirrorRows', ['i32', 'i32', 'i32', 'i32', 'i32']);
+  const [W, i0, i1, n, ld] = f.params;
+  const ldB = f.local('i32');
+  f.get(ld).i32(3).i32Shl().set(ldB);
+  emitMirror(f, W, () => f.get(i0), i1, n, ldB);
+  return f;
+}
+
+function softmaxCommon(): FunctionBuilder {
+  const f = new FunctionBuilder('softmaxCommon', ['i32', 'i32', 'i32', 'f64', 'f64', 'i32']);
+  const [W, n, ld, beta, c, rowSum] = f.params;
+  const i = f.local('i32'), p = f.local('i32'), end = f.local('i32'), row = f.local('i32'), ldB = f.local('i32');
+  const betaV = f.local('v128'), cV = f.local('v128');
+  const x = Array.from({ length: LANES }, () => f.local('v128'));
+  const t = expLocals(f);
+  f.get(ld).i32(3).i32Shl().set(ldB);
+  f.get(beta).f64x2Splat().set(betaV);
+  f.get(c).f64x2Splat().set(cV);
+  // Exps on the upper triangle, from the aligned group of 4 that holds the diagonal (eq. 2.3 with
+  // the common shift c >= every score, Cauchy-Schwarz); the few entries left of the diagonal are
+  // overwritten by the mirror below.
+  f.forRange(i, () => f.i32(0), () => f.get(n), 1, () => {
+    f.get(W).get(i).get(ldB).i32Mul().i32Add().set(row);
+    f.get(row).get(ldB).i32Add().set(end);
+    emitShiftedExps(f, p, () => { f.get(row).get(i).i32(-4).i32And().i32(3).i32Shl().i32Add(); }, end, cV, betaV, x, t);
+  });
+  emitMirror(f, W, () => f.i32(0), n, n, ldB);
   f.forRange(i, () => f.i32(0), () => f.get(n), 1, () => {
     f.get(W).get(i).get(ldB).i32Mul().i32Add().set(row);
     zeroPadAndSum(f, row, n, ld, rowSum, i);
@@ -241,8 +260,8 @@ function softmaxCommon(): FunctionBuilder {
 }
 
 function softmaxRowMax(): FunctionBuilder {
-  const f = new FunctionBuilder('softmaxRowMax', ['i32', 'i32', 'i32', 'f64', 'i32', 'i32']);
-  const [W, n, ld, beta, shift, rowSum] = f.params;
+  const f = new FunctionBuilder('softmaxRowMax', ['i32', 'i32', 'i32', 'i32', 'f64', 'i32', 'i32']);
+  const [W, rows, n, ld, beta, shift, rowSum] = f.params;
   const i = f.local('i32'), p = f.local('i32'), end = f.local('i32'), row = f.local('i32'), ldB = f.local('i32');
   const m = f.local('f64'), s = f.local('f64');
   const betaV = f.local('v128'), mV = f.local('v128');
@@ -250,7 +269,7 @@ function softmaxRowMax(): FunctionBuilder {
   const t = expLocals(f);
   f.get(ld).i32(3).i32Shl().set(ldB);
   f.get(beta).f64x2Splat().set(betaV);
-  f.forRange(i, () => f.i32(0), () => f.get(n), 1, () => {
+  f.forRange(i, () => f.i32(0), () => f.get(rows), 1, () => {
     f.get(W).get(i).get(ldB).i32Mul().i32Add().set(row);
     // The row maximum over the n real columns (stable softmax, eq. 2.4); NaN ignored like the TS kernel.
     f.f64(-Infinity).set(m);
@@ -381,7 +400,13 @@ function finish(): FunctionBuilder {
   return f;
 }
 
-/** The module's bytes (assembled on each call; callers cache the compiled module). */
-export function driftModuleBytes(): Uint8Array {
-  return assembleModule([gemm(), softmaxCommon(), softmaxRowMax(), expArray(), transposePad(), repack(), finish()]);
+/**
+ * The module's bytes (assembled on each call; callers cache the compiled module). With
+ * `sharedMemoryPages`, the module imports a shared memory `env.memory` of at most that many pages
+ * (for the worker pool, whose threads each instantiate it on the same memory) instead of defining
+ * its own.
+ */
+export function driftModuleBytes(options: { sharedMemoryPages?: number } = {}): Uint8Array {
+  const functions = [gemm(), softmaxCommon(), softmaxRowMax(), expArray(), transposePad(), repack(), finish(), mirrorRows()];
+  return assembleModule(functions, options.sharedMemoryPages === undefined ? {} : { importSharedMemory: { maxPages: options.sharedMemoryPages } });
 }

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { DriftExports } from '../../../src/kernels/wasm/wasmDrift.ts';
-import { HEAP_BASE, driftKernels, driftMemory } from '../../../src/kernels/wasm/wasmDrift.ts';
+import { HEAP_BASE } from '../../../src/kernels/wasm/driftLayout.ts';
+import type { DriftInstance } from '../../../src/kernels/wasm/wasmDrift.ts';
+import { driftKernels, driftMemory } from '../../../src/kernels/wasm/wasmDrift.ts';
 import { softmaxRowsInPlace } from '../../../src/models/attentionDrift.ts';
 import { Rng } from '../../../src/random/rng.ts';
 
 // The kernels of src/kernels/wasm/driftModule.ts one by one, on their padded layouts, against plain
 // loops and Math.exp.
 
-function kernels(): DriftExports {
+function kernels(): DriftInstance {
   const k = driftKernels();
   if (k === null) throw new Error('WebAssembly SIMD is unavailable in this runtime');
   return k;
@@ -19,11 +20,11 @@ describe('the WebAssembly drift module', () => {
   });
 
   it('expArray agrees with Math.exp to 2e-15 relative on [-708, 709], gives e^-708 below -708, 1 at 0, and keeps NaN', () => {
-    const K = kernels();
+    const inst = kernels(), K = inst.kernels;
     const rng = new Rng(41);
     const count = 40_000; // a multiple of 4 (groups of two f64x2 vectors)
     const o = HEAP_BASE;
-    const F = driftMemory(K, o + 2 * count);
+    const F = driftMemory(inst, o + 2 * count);
     for (let i = 0; i < count; i++) F[o + i] = i % 2 === 0 ? -708 + 1417 * rng.uniform() : -50 * rng.uniform();
     F.set([0, -0, NaN, -708.5, -1e-300, 1e-300, -745, -Infinity], o);
     K.expArray(o * 8, (o + count) * 8, count / 4);
@@ -46,15 +47,15 @@ describe('the WebAssembly drift module', () => {
   });
 
   it('gemm computes C = A B on 4 x 4 tiles to 1e-14 of sum_p |a_ip b_pj|, and with upper only the tiles meeting j >= i', () => {
-    const K = kernels();
+    const inst = kernels(), K = inst.kernels;
     const rng = new Rng(42);
     for (const [m, k, nc] of [[4, 1, 4], [8, 3, 12], [16, 64, 8], [36, 17, 40]]) {
       const oA = HEAP_BASE, oB = oA + m * k, oC = oB + k * nc;
-      const F = driftMemory(K, oC + m * nc);
+      const F = driftMemory(inst, oC + m * nc);
       for (let t = oA; t < oC; t++) F[t] = rng.normal();
       for (const upper of [0, 1]) {
         F.fill(NaN, oC, oC + m * nc);
-        K.gemm(oA * 8, oB * 8, oC * 8, m, k, nc, k, nc, nc, upper);
+        K.gemm(oA * 8, oB * 8, oC * 8, m, k, nc, k, nc, nc, upper, 0);
         let worst = 0;
         for (let i = 0; i < m; i++) for (let j = 0; j < nc; j++) {
           const got = F[oC + i * nc + j];
@@ -69,7 +70,7 @@ describe('the WebAssembly drift module', () => {
   });
 
   it('softmaxCommon and softmaxRowMax give the TypeScript softmax (weights, shifts, row sums) to 1e-14, with zeroed padding', () => {
-    const K = kernels();
+    const inst = kernels(), K = inst.kernels;
     const rng = new Rng(43);
     for (const [n, beta] of [[1, 1], [5, 3], [13, 40], [32, 0], [30, 1000]]) {
       const n4 = (n + 3) & ~3;
@@ -84,14 +85,14 @@ describe('the WebAssembly drift module', () => {
         const ref = Float64Array.from(S), shiftRef = new Float64Array(n), sumRef = new Float64Array(n);
         softmaxRowsInPlace(ref, n, beta, symmetric, shiftRef, sumRef);
         const oW = HEAP_BASE, oSum = oW + n4 * n4, oShift = oSum + n4;
-        const F = driftMemory(K, oShift + n4);
+        const F = driftMemory(inst, oShift + n4);
         F.fill(NaN, oW, oShift + n4); // padding and (for the common shift) the lower triangle start as garbage
         for (let i = 0; i < n; i++) for (let j = 0; j < n4; j++) {
           if (j < n && (!symmetric || j >= i)) F[oW + i * n4 + j] = S[i * n + j];
           else if (j >= n) F[oW + i * n4 + j] = 0; // the score kernel leaves 0 in padding columns
         }
         if (symmetric) K.softmaxCommon(oW * 8, n, n4, beta, shiftRef[0], oSum * 8);
-        else K.softmaxRowMax(oW * 8, n, n4, beta, oShift * 8, oSum * 8);
+        else K.softmaxRowMax(oW * 8, n, n, n4, beta, oShift * 8, oSum * 8);
         let worst = 0;
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(F[oW + i * n4 + j] - ref[i * n + j]) / sumRef[i]);

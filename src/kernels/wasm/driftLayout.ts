@@ -1,0 +1,85 @@
+import type { DriftExports } from './wasmApi.ts';
+import { EXP_TABLE_BYTES } from './driftModule.ts';
+
+/** First float64 index of a drift module's memory free for operands (the exp table lies below). */
+export const HEAP_BASE = EXP_TABLE_BYTES / 8;
+
+/** Largest working set (bytes) the WebAssembly paths take on; beyond it the TypeScript kernels run. */
+export const MAX_BYTES = 1 << 30;
+
+/**
+ * Where the operands of one drift evaluation lie in a drift module's memory (float64 indices) and
+ * their leading dimensions. Rows are padded to n4 = 4 ceil(n / 4) and values to d4 = 4 ceil(d / 4)
+ * with zeros, so the kernels need no edge cases.
+ */
+export interface DriftLayout {
+  readonly n: number; readonly d: number; readonly k: number;
+  readonly n4: number; readonly d4: number;
+  /** Leading dimensions of W (n4 x ldW), BT = kx^T (k x ldBT) and of VX, U and X (n4 x ldV). */
+  readonly ldW: number; readonly ldBT: number; readonly ldV: number;
+  readonly oA: number; readonly oBT: number; readonly oW: number; readonly oV: number; readonly oU: number;
+  readonly oSum: number; readonly oShift: number; readonly oX: number; readonly oStage: number;
+  /** Entries in all, from index 0. */
+  readonly total: number;
+}
+
+const up4 = (x: number) => (x + 3) & ~3;
+
+/** The layout of an n x d drift with k-dimensional scores. */
+export function driftLayout(n: number, d: number, k: number): DriftLayout {
+  const n4 = up4(n), d4 = up4(d);
+  // Leading dimensions padded by 4 where a multiple of 16 float64 would map a column walk (the mirror
+  // of W, the k-loop over B in gemm) onto a few L1 sets and miss on every access.
+  const ldW = n4 % 16 === 0 ? n4 + 4 : n4;
+  const ldBT = n4 % 16 === 0 && k > 96 ? n4 + 4 : n4;
+  const ldV = d4 % 16 === 0 && n4 > 96 ? d4 + 4 : d4;
+  // A = qx (n4 x k), BT, W, VX, U, rowSum, shift, X, and dense staging for kx, vx, x and the result.
+  const oA = HEAP_BASE, oBT = oA + n4 * k, oW = oBT + k * ldBT, oV = oW + n4 * ldW, oU = oV + n4 * ldV;
+  const oSum = oU + n4 * ldV, oShift = oSum + n4, oX = oShift + n4, oStage = oX + n4 * ldV;
+  return { n, d, k, n4, d4, ldW, ldBT, ldV, oA, oBT, oW, oV, oU, oSum, oShift, oX, oStage, total: oStage + n * Math.max(k, d) };
+}
+
+/**
+ * Copies qx, kx (transposed) and vx into the padded layout: bulk copies (memcpy) into the memory,
+ * padding and transposition inside the module.
+ */
+export function packInputs(
+  kern: DriftExports, F: Float64Array, L: DriftLayout, qx: Float64Array, kx: Float64Array, vx: Float64Array, symmetric: boolean,
+): void {
+  const { n, d, k, n4, ldBT, ldV } = L;
+  F.set(qx.subarray(0, n * k), L.oA);
+  F.fill(0, L.oA + n * k, L.oA + n4 * k);
+  if (symmetric) {
+    kern.transposePad(L.oA * 8, L.oBT * 8, n, k, ldBT);
+  } else {
+    F.set(kx.subarray(0, n * k), L.oStage);
+    kern.transposePad(L.oStage * 8, L.oBT * 8, n, k, ldBT);
+  }
+  if (d === ldV) {
+    F.set(vx.subarray(0, n * d), L.oV);
+    F.fill(0, L.oV + n * ldV, L.oV + n4 * ldV);
+  } else {
+    F.set(vx.subarray(0, n * d), L.oStage);
+    kern.repack(L.oStage * 8, L.oV * 8, n, d, d, ldV, n4 - n);
+  }
+}
+
+/**
+ * Puts the tokens to project onto in the padded layout and returns their offset: the values
+ * themselves when x is vx (V = I), else the X block.
+ */
+export function packTokens(kern: DriftExports, F: Float64Array, L: DriftLayout, x: Float64Array, vx: Float64Array): number {
+  if (x === vx) return L.oV;
+  F.set(x.subarray(0, L.n * L.d), L.oStage);
+  kern.repack(L.oStage * 8, L.oX * 8, L.n, L.d, L.d, L.ldV, L.n4 - L.n);
+  return L.oX;
+}
+
+/** Copies U (n x d, dense) and the row sums out of the layout. */
+export function unpackResult(kern: DriftExports, F: Float64Array, L: DriftLayout, U: Float64Array, rowSum: Float64Array): void {
+  const { n, d, ldV } = L;
+  rowSum.set(F.subarray(L.oSum, L.oSum + n));
+  if (d !== ldV) kern.repack(L.oU * 8, L.oStage * 8, n, d, ldV, d, 0);
+  const o = d === ldV ? L.oU : L.oStage;
+  U.set(F.subarray(o, o + n * d));
+}
