@@ -8,6 +8,7 @@ import { gemmAbt } from '../kernels/gemmAbt.ts';
 import { PARALLEL_MIN_WORK, parallelDrift } from '../kernels/parallelDrift.ts';
 import { driftKernel } from '../kernels/kernelChoice.ts';
 import { wasmDrift } from '../kernels/wasm/wasmDrift.ts';
+import { wasmParallelDrift } from '../kernels/wasm/wasmParallelDrift.ts';
 import { projectTangentInPlace } from './projectTangent.ts';
 
 /**
@@ -135,10 +136,10 @@ function scratch(slot: number, size: number): Float64Array {
 }
 
 /**
- * Computes the drift in scaled form from the shifted weights (see {@link ScaledDrift}). Above
- * {@link PARALLEL_MIN_WORK} multiply-adds it runs on the worker pool of src/kernels/pool.ts, below it
- * on the WebAssembly SIMD kernels (src/kernels/wasm) unless the TypeScript ones are selected
- * (src/kernels/kernelChoice.ts). With `transient`, `logScale` and `rowSum` live in scratch memory
+ * Computes the drift in scaled form from the shifted weights (see {@link ScaledDrift}) on the
+ * WebAssembly SIMD kernels (src/kernels/wasm), or on the TypeScript ones where those are selected
+ * (src/kernels/kernelChoice.ts) or unavailable; above {@link PARALLEL_MIN_WORK} multiply-adds on the
+ * worker pool of src/kernels/pool.ts. With `transient`, `logScale` and `rowSum` live in scratch memory
  * that the next call overwrites: callers that use them at once (velocity, the layer) save two
  * allocations, each of which costs microseconds at small n. `out` (length n d, not aliasing X)
  * receives U instead of a new array. With `project`, U_i is replaced by P^perp_{x_i} U_i (linear, so
@@ -158,10 +159,12 @@ export function scaledDrift(X: Tokens, params: AttentionParams, transient = fals
   const shift = scratch(0, n).subarray(0, n);
   const k = qx.cols;
   let finished = false;
+  const wasm = driftKernel() === 'wasm';
+  const finish = { normalize: !usa, project: project ? X.data : null };
   if (n * n * (k + d) >= PARALLEL_MIN_WORK && n >= 64) {
-    parallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum);
-  } else if (driftKernel() === 'wasm' &&
-    wasmDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum, { normalize: !usa, project: project ? X.data : null })) {
+    if (wasm && wasmParallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum, finish)) finished = true;
+    else parallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum);
+  } else if (wasm && wasmDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum, finish)) {
     // WebAssembly SIMD (src/kernels/wasm), normalised and projected there; the TypeScript kernels
     // below are the reference it is tested against.
     finished = true;
