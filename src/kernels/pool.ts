@@ -140,9 +140,13 @@ export function runJob(job: number, nChunks: number): void {
     else runDriftChunk(ctrl, ctrlF, p.data, idx);
     Atomics.add(ctrl, C.DONE, 1);
   }
+  // The last chunks are in a worker's hands: poll (they are short) before sleeping, since a
+  // futex wake-up can take longer than a chunk in a virtual machine.
+  const until = performance.now() + 2;
   for (;;) {
     const done = Atomics.load(ctrl, C.DONE);
     if (done >= nChunks) break;
+    if (performance.now() < until) continue;
     Atomics.wait(ctrl, C.DONE, done, 100);
   }
   if (Atomics.load(ctrl, C.ERROR) !== 0) {

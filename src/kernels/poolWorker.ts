@@ -29,8 +29,18 @@ function syncData(): boolean {
   return true;
 }
 
+/**
+ * Milliseconds a worker keeps polling for the next job before it sleeps: waking a sleeping thread
+ * (futex) can take a hundred microseconds in a virtual machine, as long as a whole job at n = 256,
+ * and jobs come back to back (two per drift, four drifts per RK4 step). OpenMP runtimes spin the
+ * same way (KMP_BLOCKTIME).
+ */
+const SPIN_MS = 2;
+
 let seen = 0;
 for (;;) {
+  const until = performance.now() + SPIN_MS;
+  while (Atomics.load(ctrl, C.GEN) === seen && performance.now() < until) { /* poll */ }
   // A finite timeout lets the thread notice termination between waits.
   Atomics.wait(ctrl, C.GEN, seen, 1000);
   seen = Atomics.load(ctrl, C.GEN);
