@@ -8,12 +8,13 @@
  */
 
 /** 64 / ln 2. */
-const INV_STEP = 92.33248261689366;
+export const INV_STEP = 92.33248261689366;
 /** ln(2) / 64 split: STEP_HI has trailing zero bits so k * STEP_HI is exact for |k| < 2^17. */
-const STEP_HI = 0.01083042469326756;
-const STEP_LO = 2.9815858269852933e-12;
+export const STEP_HI = 0.01083042469326756;
+/** The low part of ln(2) / 64 (see STEP_HI). */
+export const STEP_LO = 2.9815858269852933e-12;
 /** 1.5 * 2^52: adding and subtracting it rounds a float64 of magnitude < 2^51 to the nearest integer. */
-const ROUND = 6755399441055744;
+export const ROUND = 6755399441055744;
 /** exp(x) rounds to 0 in float64 below this (half the smallest subnormal). */
 const X_MIN = -745.2;
 /** exp(x) overflows float64 above this (ln of MAX_VALUE). */
@@ -27,8 +28,8 @@ const POW2 = (() => {
   return t;
 })();
 
-/** T64[j] = 2^(j/64). */
-const T64 = (() => {
+/** T64[j] = 2^(j/64), rounded to float64. */
+export const T64 = (() => {
   const t = new Float64Array(64);
   for (let j = 0; j < 64; j++) t[j] = Math.pow(2, j / 64);
   return t;

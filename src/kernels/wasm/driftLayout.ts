@@ -25,14 +25,27 @@ export interface DriftLayout {
 
 const up4 = (x: number) => (x + 3) & ~3;
 
+/**
+ * A leading dimension for a matrix whose column walks cover `rows` rows: padded by 4 float64 where
+ * rows ld apart fall into so few L1 sets (64 sets of 64-byte lines, 12 ways) that a walk over them
+ * would evict itself, e.g. ld = 512 puts every row in one set. A padded ld shifts successive rows by
+ * half a line and spreads them over all the sets.
+ */
+export function paddedLd(ld: number, rows: number): number {
+  if (ld % 8 !== 0) return ld;
+  let a = 64, b = ld / 8; // lines per row; sets visited = 64 / gcd(64, lines)
+  while (b !== 0) [a, b] = [b, a % b];
+  return rows > 8 * (64 / a) ? ld + 4 : ld;
+}
+
 /** The layout of an n x d drift with k-dimensional scores. */
 export function driftLayout(n: number, d: number, k: number): DriftLayout {
   const n4 = up4(n), d4 = up4(d);
-  // Leading dimensions padded by 4 where a multiple of 16 float64 would map a column walk (the mirror
-  // of W, the k-loop over B in gemm) onto a few L1 sets and miss on every access.
-  const ldW = n4 % 16 === 0 ? n4 + 4 : n4;
-  const ldBT = n4 % 16 === 0 && k > 96 ? n4 + 4 : n4;
-  const ldV = d4 % 16 === 0 && n4 > 96 ? d4 + 4 : d4;
+  // Column walks: the blocked mirror of W (32 rows), and gemm's k-loop down its right operand (BT in
+  // the scores, k rows; VX in the weighted sum, n rows).
+  const ldW = paddedLd(n4, 32);
+  const ldBT = paddedLd(n4, k);
+  const ldV = paddedLd(d4, n4);
   // A = qx (n4 x k), BT, W, VX, U, rowSum, shift, X, and dense staging for kx, vx, x and the result.
   const oA = HEAP_BASE, oBT = oA + n4 * k, oW = oBT + k * ldBT, oV = oW + n4 * ldW, oU = oV + n4 * ldV;
   const oSum = oU + n4 * ldV, oShift = oSum + n4, oX = oShift + n4, oStage = oX + n4 * ldV;

@@ -1,5 +1,6 @@
 import type { Local } from './assembler.ts';
 import { FunctionBuilder, assembleModule } from './assembler.ts';
+import { INV_STEP, ROUND, STEP_HI, STEP_LO, T64 } from '../exp.ts';
 
 /**
  * The WebAssembly SIMD kernels of the attention drift (eq. 2.3), assembled from this file at load
@@ -30,16 +31,9 @@ import { FunctionBuilder, assembleModule } from './assembler.ts';
  */
 export const EXP_TABLE_BYTES = 512;
 
-/** The table the loader writes at address 0: 2^(j/64) rounded to float64. */
-export const EXP_TABLE = Float64Array.from({ length: 64 }, (_, j) => Math.pow(2, j / 64));
+/** The table the loader writes at address 0: 2^(j/64) rounded to float64 (the table of fastExp). */
+export const EXP_TABLE: Float64Array = T64;
 
-/** 64 / ln 2. */
-const INV_STEP = 92.33248261689366;
-/** ln(2) / 64 split: STEP_HI has trailing zero bits so k * STEP_HI is exact for |k| < 2^17. */
-const STEP_HI = 0.01083042469326756;
-const STEP_LO = 2.9815858269852933e-12;
-/** 1.5 * 2^52: x + ROUND - ROUND rounds x to an integer, and the low bits of x + ROUND hold it. */
-const ROUND = 6755399441055744;
 /** Inputs are raised to this: 2^m then stays a normal float (m >= -1022). */
 const X_LOW = -708;
 
