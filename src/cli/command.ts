@@ -40,6 +40,13 @@ export function numberOption(value: string | undefined, field: string, fallback:
   return v;
 }
 
+/** Parses a number option that must be > 0 (a duration, a step). */
+export function positiveOption(value: string | undefined, field: string, fallback: number): number {
+  const v = numberOption(value, field, fallback);
+  if (!(v > 0)) throw new AttnflowError(`--${field}`, `must be > 0, got ${value}`, `pass --${field} ${fallback}`);
+  return v;
+}
+
 /** Parses an integer option with a lower bound. */
 export function integerOption(value: string | undefined, field: string, fallback: number, min = 1): number {
   const v = numberOption(value, field, fallback);

@@ -71,6 +71,9 @@ describe('attnflow regress', () => {
     const bad = await runCli(['regress', 'compare', join(dir, 'nope')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('regress record');
+    const zero = await runCli(['regress', 'compare', dir, '--impl', 'true', '--timeout', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--timeout: must be > 0');
   });
 
   it.runIf(hasNumpy)('--impl: the numpy example passes against attnflow\'s baseline, and a step-size change of its integrator (RK4, h = 0.05) is caught', async () => {

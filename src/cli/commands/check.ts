@@ -11,7 +11,7 @@ import { JsonlReport } from '../../report/jsonl.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { formatMs, renderTable } from '../../report/table.ts';
 import type { Command } from '../command.ts';
-import { numberOption, parseCommandArgs } from '../command.ts';
+import { parseCommandArgs, positiveOption } from '../command.ts';
 import { parseSuiteOptions, SUITE_HELP, SUITE_OPTIONS } from '../suiteOptions.ts';
 import { resultLine } from './verify.ts';
 
@@ -69,8 +69,7 @@ export const checkCommand: Command = {
     if (!values.impl || values.impl.trim() === '') {
       throw new AttnflowError('--impl', 'is missing', 'pass the command that starts the implementation, e.g. --impl "python3 my_impl.py"');
     }
-    const timeout = numberOption(values.timeout, 'timeout', 60);
-    if (!(timeout > 0)) throw new AttnflowError('--timeout', `must be > 0 seconds, got ${timeout}`, 'pass --timeout 60');
+    const timeout = positiveOption(values.timeout, 'timeout', 60);
     const out = process.stdout;
     const tty = process.stderr.isTTY === true;
 

@@ -10,7 +10,7 @@ import { compareBaseline } from '../../regress/compare.ts';
 import type { RegressReport } from '../../regress/compare.ts';
 import { renderTable } from '../../report/table.ts';
 import type { Command } from '../command.ts';
-import { numberOption, parseCommandArgs } from '../command.ts';
+import { numberOption, parseCommandArgs, positiveOption } from '../command.ts';
 import { PROFILE_OPTIONS, parseProfileOptions } from '../profileOptions.ts';
 
 const HELP = `attnflow regress <record|compare> <dir> [options]
@@ -65,7 +65,7 @@ export const regressCommand: Command = {
       if (!(v > 0 && v < 1)) throw new AttnflowError(`--${f}`, `must lie in (0, 1), got ${v}`, `pass --${f} such as 1e-11`);
     }
     const profile = action === 'compare' ? parseProfileOptions(values) : undefined;
-    const timeout = numberOption(values.timeout, 'timeout', 60);
+    const timeout = positiveOption(values.timeout, 'timeout', 60);
     let impl: Implementation;
     const reference = values.impl === undefined;
     if (reference) impl = referenceImplementation({ rtol, atol });
