@@ -1,24 +1,13 @@
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import type { ModelKind } from '../models/params.ts';
-import type { Op } from '../protocol/messages.ts';
+import type { Op, SystemRequest } from '../protocol/messages.ts';
 import { OPS } from '../protocol/messages.ts';
 
-/** The protocol ops an implementation may answer (PROTOCOL.md). */
-export type { Op };
+/** The protocol ops an implementation may answer (PROTOCOL.md), and the system each run carries. */
+export type { Op, SystemRequest };
 
 /** Every op, in protocol order. */
 export const ALL_OPS: readonly Op[] = OPS;
-
-/** What every run request carries: the model and its parameters (null matrices mean the identity). */
-export interface SystemRequest {
-  readonly model: ModelKind;
-  readonly beta: number;
-  readonly Q: Mat | null;
-  readonly K: Mat | null;
-  readonly V: Mat | null;
-  /** n x d tokens, unit rows. */
-  readonly X: Tokens;
-}
 
 /** op `flow`: states at increasing times >= 0. */
 export interface FlowRequest extends SystemRequest {

@@ -25,11 +25,12 @@ export interface StopRequest {
   readonly cmd: 'stop';
 }
 
-/** Fields shared by the velocity, flow and layer runs, decoded: matrices are {@link Mat}s, `null` = identity. */
-export interface DynamicsRunBase {
-  readonly cmd: 'run';
-  /** Ties the answer to this request. */
-  readonly seq: number;
+/**
+ * The system every dynamics request carries, decoded: the model and its parameters (matrices are
+ * {@link Mat}s, `null` = identity) and the tokens. Implementations receive it as it is
+ * (src/adapters/implementation.ts).
+ */
+export interface SystemRequest {
   /** `sa` (eq. 2.3-2.4) or `usa` (normaliser n, §3.3). */
   readonly model: ModelKind;
   /** Inverse temperature, finite and >= 0. */
@@ -42,6 +43,13 @@ export interface DynamicsRunBase {
   readonly V: Mat | null;
   /** n x d unit tokens. */
   readonly X: Tokens;
+}
+
+/** Fields shared by the velocity, flow and layer runs on the wire: the system plus `cmd` and `seq`. */
+export interface DynamicsRunBase extends SystemRequest {
+  readonly cmd: 'run';
+  /** Ties the answer to this request. */
+  readonly seq: number;
 }
 
 /** op `velocity`: dx_i/dt at X, eq. (2.3). */
