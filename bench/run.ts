@@ -6,7 +6,7 @@
  * counted) and speed ratios (baseline time / attnflow time: above 1 means attnflow is faster).
  * attnflow is timed three ways: `velocity` (a fresh result array per call), `velocityInto` (into a
  * caller's array, as the integrators call it) and `velocityInto` on the TypeScript kernels
- * (ATTNFLOW_KERNEL=ts, the tested reference the WebAssembly kernels replace below the worker-pool size).
+ * (ATTNFLOW_KERNEL=ts, the tested reference that the WebAssembly kernels replace).
  *
  * Options: --sizes 16x3,64x64 (default n in {16, 64, 256, 1024} x d in {3, 64, 512}), --reps 5,
  * --min-time 0.05 (seconds per repetition), --stat median|min (which repetition the table reports,

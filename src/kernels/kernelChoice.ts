@@ -8,7 +8,8 @@ let chosen: DriftKernel | null = null;
 /**
  * Selects the drift kernel: 'wasm' (WebAssembly SIMD, src/kernels/wasm; the default where the
  * runtime has it) or 'ts' (the TypeScript kernels, the tested reference). The environment variable
- * ATTNFLOW_KERNEL=ts|wasm sets the default; `null` returns to it.
+ * ATTNFLOW_KERNEL=ts|wasm sets the default, read at the first evaluation; `null` returns to it and
+ * reads it anew.
  */
 export function setDriftKernel(kernel: DriftKernel | null): void {
   if (kernel !== null && kernel !== 'wasm' && kernel !== 'ts') {
@@ -19,7 +20,12 @@ export function setDriftKernel(kernel: DriftKernel | null): void {
 
 /** The drift kernel in force (see {@link setDriftKernel}). */
 export function driftKernel(): DriftKernel {
-  if (chosen !== null) return chosen;
+  // process.env is a call into the host on every read: once per evaluation shows in profiles.
+  chosen ??= kernelFromEnvironment();
+  return chosen;
+}
+
+function kernelFromEnvironment(): DriftKernel {
   const env = process.env.ATTNFLOW_KERNEL;
   if (env === undefined || env === '' || env === 'wasm') return 'wasm';
   if (env === 'ts') return 'ts';
