@@ -40,7 +40,10 @@ export function driftKernels(): DriftInstance | null {
 
 const views = new WeakMap<object, Float64Array>();
 
-/** A float64 view of an instance's memory holding at least `elements` entries (grows it if needed). */
+/**
+ * A float64 view of an instance's memory holding at least `elements` entries (grows it if needed; a
+ * WebAssembly memory never shrinks, so it keeps the size of the largest evaluation so far).
+ */
 export function driftMemory(instance: DriftInstance, elements: number): Float64Array {
   const { memory } = instance;
   const need = elements * 8;
