@@ -6,6 +6,7 @@ import { applyRows, mirrorUpper, scoresInto } from './scores.ts';
 import { fastExp } from '../kernels/exp.ts';
 import { gemmAbt } from '../kernels/gemmAbt.ts';
 import { PARALLEL_MIN_WORK, parallelDrift } from '../kernels/parallelDrift.ts';
+import { poolThreads } from '../kernels/pool.ts';
 import { driftKernel } from '../kernels/kernelChoice.ts';
 import { wasmDrift } from '../kernels/wasm/wasmDrift.ts';
 import { wasmParallelDrift } from '../kernels/wasm/wasmParallelDrift.ts';
@@ -161,7 +162,8 @@ export function scaledDrift(X: Tokens, params: AttentionParams, transient = fals
   let finished = false;
   const wasm = driftKernel() === 'wasm';
   const finish = { normalize: !usa, project: project ? X.data : null };
-  if (n * n * (k + d) >= PARALLEL_MIN_WORK && n >= 64) {
+  // On one thread the serial wasm path is the faster one (common shift: half the exps).
+  if (n * n * (k + d) >= PARALLEL_MIN_WORK && n >= 64 && !(wasm && poolThreads() === 1)) {
     if (wasm && wasmParallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum, finish)) finished = true;
     else parallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum);
   } else if (wasm && wasmDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum, finish)) {
