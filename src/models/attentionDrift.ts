@@ -3,6 +3,7 @@ import type { Mat, Tokens } from '../linalg/mat.ts';
 import { mat } from '../linalg/mat.ts';
 import type { AttentionParams } from './params.ts';
 import { applyRows, mirrorUpper, scoresInto } from './scores.ts';
+import { commonShift } from '../kernels/commonShift.ts';
 import { fastExp } from '../kernels/exp.ts';
 import { gemmAbt } from '../kernels/gemmAbt.ts';
 import { PARALLEL_MIN_WORK, parallelDrift } from '../kernels/parallelDrift.ts';
@@ -65,19 +66,8 @@ export function softmaxRowsInPlace(
 ): void {
   rowSum.fill(0);
   if (symmetric) {
-    // Cauchy-Schwarz: S_ij <= |q_i| |q_j| <= max_k S_kk, so the largest diagonal entry c bounds every
-    // score and no pass over the matrix is needed for the shift. Rounding can put a computed score
-    // above c by about k eps c; while beta c < 1e9 that moves an exponent by far less than 1. Row i
-    // keeps its own weight e^{beta (S_ii - c)}, so the common shift loses no row while
-    // beta (c - min_i S_ii) < 600 (test-design note 1: no 0/0, no overflow).
-    let c = -Infinity, dMin = Infinity;
-    for (let i = 0; i < n; i++) {
-      const sii = S[i * n + i];
-      if (sii > c) c = sii;
-      if (sii < dMin) dMin = sii;
-    }
-    c += Math.abs(c) * 1e-15;
-    if (beta * (c - dMin) < 600 && beta * Math.abs(c) < 1e9) {
+    const c = commonShift(S, n, n, 0, beta);
+    if (c !== null) {
       m.fill(c);
       for (let i = 0; i < n; i++) {
         const w = fastExp(beta * (S[i * n + i] - c));
