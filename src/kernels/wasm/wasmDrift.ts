@@ -2,6 +2,7 @@ import type { DriftExports, DriftInstance, WasmMemory } from './wasmApi.ts';
 import { wasmApi } from './wasmApi.ts';
 import { EXP_TABLE, driftModuleBytes } from './driftModule.ts';
 import { MAX_BYTES, driftLayout, packInputs, packTokens, unpackResult } from './driftLayout.ts';
+import { commonShift } from '../commonShift.ts';
 
 export type { DriftExports, DriftInstance } from './wasmApi.ts';
 
@@ -83,22 +84,18 @@ export function wasmDrift(
   let common = false;
   if (symmetric) {
     kern.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldBT, ldW, 1, 0);
-    // The shift rule of softmaxRowsInPlace (src/models/attentionDrift.ts), with the same guards.
-    let c = -Infinity, dMin = Infinity;
-    for (let i = 0; i < n; i++) {
-      const sii = F[L.oW + i * ldW + i];
-      if (sii > c) c = sii;
-      if (sii < dMin) dMin = sii;
-    }
-    c += Math.abs(c) * 1e-15;
-    if (beta * (c - dMin) < 600 && beta * Math.abs(c) < 1e9) {
+    // The shift rule of the TypeScript softmax (softmaxRowsInPlace), shared.
+    const c = commonShift(F, n, ldW, L.oW, beta);
+    if (c !== null) {
       common = true;
       kern.softmaxCommon(L.oW * 8, n, ldW, beta, c, L.oSum * 8);
       shift.fill(c, 0, n);
     }
   }
   if (!common) {
-    kern.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldBT, ldW, 0, 0);
+    // Symmetric scores already have their upper triangle: mirror it rather than recompute.
+    if (symmetric) kern.mirrorRows(L.oW * 8, 0, n, n, ldW);
+    else kern.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldBT, ldW, 0, 0);
     kern.softmaxRowMax(L.oW * 8, n, n, ldW, beta, L.oShift * 8, L.oSum * 8);
     shift.set(F.subarray(L.oShift, L.oShift + n));
   }
