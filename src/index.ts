@@ -16,6 +16,12 @@ export { Rng, deriveSeed } from './random/rng.ts';
 export { uniformSphere, fromAngles, toAngles, orthogonalStart } from './random/sphere.ts';
 export { ginibre, goe, psd, haarOrthogonal, symmetric } from './random/matrices.ts';
 
+// Kernels: which implementation computes the drift, and how many threads the large sizes use
+export { setDriftKernel, driftKernel } from './kernels/kernelChoice.ts';
+export type { DriftKernel } from './kernels/kernelChoice.ts';
+export { configurePool, poolThreads } from './kernels/pool.ts';
+export type { PoolOptions } from './kernels/pool.ts';
+
 // Models (THEORY.md §1)
 export type { AttentionParams, ModelKind } from './models/params.ts';
 export { velocity, velocityInto } from './models/velocity.ts';

@@ -3,7 +3,7 @@ import * as attnflow from '../src/index.ts';
 
 describe('the public barrel', () => {
   it('exports the engine, the checks and the runner under the paper\'s names', () => {
-    for (const name of ['velocity', 'attentionWeights', 'projectTangent', 'energy', 'flow', 'hemisphereCertificate', 'gammaBeta', 'checkImplementation', 'runTheorem', 'theorems', 'referenceImplementation']) {
+    for (const name of ['velocity', 'velocityInto', 'attentionWeights', 'projectTangent', 'energy', 'flow', 'hemisphereCertificate', 'gammaBeta', 'checkImplementation', 'runTheorem', 'theorems', 'referenceImplementation', 'setDriftKernel', 'configurePool']) {
       expect(typeof (attnflow as Record<string, unknown>)[name], name).not.toBe('undefined');
     }
   });
