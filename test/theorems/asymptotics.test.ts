@@ -12,7 +12,11 @@ import { asymptoticTheorems } from '../../theorems/asymptotics.ts';
 import { BBGKY, BBGKY_EPS, ksUniform, oneParticleUniform } from '../../theorems/BBGKY.one-particle-uniform.ts';
 import { F4_CELLS, F4_STEPS, bernoulliKL, metastableClusters } from '../../theorems/F4.metastable-clusters.ts';
 import { longContext, longContextLimit, oneLayerCosine } from '../../theorems/FU-LC.long-context.ts';
-import { circleSynchronisation } from '../../theorems/FU-circle.synchronisation.ts';
+import { CIRCLE_HORIZONS, METASTABLE_DRIFT, circleSynchronisation } from '../../theorems/FU-circle.synchronisation.ts';
+import { FLOAT32, FLOAT64 } from '../../theorems/types.ts';
+import { caseOf } from '../../properties/cases.ts';
+import { fromRows } from '../../src/linalg/mat.ts';
+import { float32Implementation } from '../check/altImplementations.ts';
 import { metastability } from '../../theorems/FU-meta.metastability.ts';
 import { PHASE_DEFAULT, makePhaseBoundaryTheorem, phaseBoundary, phaseFalseFailure } from '../../theorems/G6.12.phase-boundary.ts';
 import { T69_FALSE_FAILURE, highDimensionTrend } from '../../theorems/T6.9.high-dimension-trend.ts';
@@ -104,6 +108,15 @@ describe('FU-circle synchronisation on the circle', () => {
   });
   it('fails for a flow that integrates minus the field', async () => {
     await expectFails(circleSynchronisation, negatedField, { runs: 3 });
+  });
+  it('under the float32 profile a float32 flow frozen in a metastable state is inconclusive, not failed (the check of seed 1204 that was a false alarm)', async () => {
+    // Three tokens with no open hemisphere at beta = 10 interact with weight ~e^-15: float32 steps cannot move them.
+    const c = caseOf('sa', 10, fromRows([[-0.8641266381149484, 0.5032744313991695], [-0.29162467467016584, -0.9565328269973383], [0.9732335835144192, 0.22981817143055036]]));
+    const ctx = { impl: float32Implementation(), reference, profile: FLOAT32, models: ['sa', 'usa'] as const };
+    const out = await circleSynchronisation.check(ctx, c);
+    expect(out.status).toBe('inconclusive');
+    // The float64 profile still decides such stops: its threshold lies below the drift over a horizon.
+    expect(10 * FLOAT64.flowRtol).toBeLessThan(METASTABLE_DRIFT * (CIRCLE_HORIZONS[1] - CIRCLE_HORIZONS[0]));
   });
 });
 
