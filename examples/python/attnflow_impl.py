@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""A complete implementation of the attnflow protocol v1 in numpy: the template to copy.
+"""A complete implementation of the attnflow dynamics in numpy, served by attnflow_harness.
 
     attnflow check --impl "python3 examples/python/attnflow_impl.py"
 
-It answers the four ops of PROTOCOL.md (velocity, flow, layer, energy) for the models sa and usa,
-plus attnflow's optional `batch` command (many runs in one line). Replace the four functions in the
-"Mathematics" section by calls into your own code; keep the protocol loop as it is.
+The four functions of PROTOCOL.md (velocity, flow, layer, energy) for the models sa and usa; the
+harness (attnflow_harness.py, next to this file) speaks the protocol, batch extension included.
+To check your own code, see README.md "Check your own code in 5 minutes": a file with your
+functions and one serve(...) call is all it takes.
 
-Flags (for attnflow's own tests; a copy for your code does not need them):
+Flags (for attnflow's own tests; your code does not need them):
   --integrator dopri5|rk4   flow integrator (default dopri5: adaptive, rtol 1e-12; rk4: fixed step --h)
   --h STEP                  RK4 step (default 1e-3)
   --no-batch                do not announce the batch extension
@@ -16,10 +17,11 @@ Flags (for attnflow's own tests; a copy for your code does not need them):
   --fault-op OP             ... only on requests for this op (default: every op)
   --fault-after N           ... only from the N-th run request of this process on (default 1)
 """
-import json
 import sys
 
 import numpy as np
+
+from attnflow_harness import serve
 
 BUGS = {
     "no-projection": "velocity forgets the tangent projection P_x (eq. 2.3)",
@@ -32,11 +34,6 @@ FAULTS = ["crash", "hang", "garbage", "wrong-seq", "wrong-shape", "nan", "error"
 
 
 # ---------------------------------------------------------------- Mathematics
-
-def matrix(m, d):
-    """A wire matrix (null = identity) as a d x d array (numpy reads "NaN"/"Infinity" strings too)."""
-    return np.eye(d) if m is None else np.asarray(m, dtype=float)
-
 
 def weights(X, Q, K, beta, model, bug=None):
     """Attention weights w_ij (eq. 2.4): softmax over j of beta <Q x_i, K x_j>, or e^{...}/n (usa).
@@ -106,7 +103,7 @@ def flow_dopri5(f, X, times, rtol=1e-12, atol=1e-14, max_steps=200000):
         while t < T:
             steps += 1
             if steps > max_steps:
-                raise Refused("internal", f"dopri5 took more than {max_steps} steps before t = {T}")
+                raise RuntimeError(f"dopri5 took more than {max_steps} steps before t = {T}")
             h = min(h, T - t)
             ks = [k1]
             for s in range(1, 7):
@@ -117,7 +114,7 @@ def flow_dopri5(f, X, times, rtol=1e-12, atol=1e-14, max_steps=200000):
             scale = atol + rtol * np.maximum(np.abs(X), np.abs(X5))
             err = np.sqrt(np.mean(((X5 - X4) / scale) ** 2))
             if not np.isfinite(err):
-                raise Refused("internal", f"the state became non-finite at t = {t}")
+                raise RuntimeError(f"the state became non-finite at t = {t}")
             if err <= 1.0:
                 t = T if T - t <= h else t + h
                 X = normalize(X5)
@@ -179,115 +176,62 @@ def energy(X, Q, K, beta):
     return float(np.exp(beta * m) * np.exp(beta * (S - m)).sum() / (2 * beta * n * n))
 
 
-# ---------------------------------------------------------------- Protocol
+# ---------------------------------------------------------------- Serving
 
-class Refused(Exception):
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
+def serve_numpy(opts):
+    """The four ops as functions of one request, handed to the harness."""
+    bug = opts["bug"]
 
-
-def decode(v):
-    """Wire numbers: JSON numbers, or "NaN" / "Infinity" / "-Infinity" (float() reads all three)."""
-    if isinstance(v, str):
-        return float(v)
-    return v
-
-
-def array(v):
-    """A wire matrix as a float array; numpy's float conversion also reads the non-finite strings."""
-    return np.asarray(v, dtype=float)
-
-
-def wire(x):
-    """One float for the wire: non-finite values as the protocol's strings."""
-    if x != x:
-        return "NaN"
-    if x in (float("inf"), float("-inf")):
-        return "Infinity" if x > 0 else "-Infinity"
-    return x
-
-
-def encode(a):
-    """A 2-D array for the wire: nested lists, non-finite values as strings."""
-    a = np.asarray(a, dtype=float)
-    if np.all(np.isfinite(a)):
-        return a.tolist()
-    return [[wire(x) for x in row] for row in a.tolist()]
-
-
-class Implementation:
-    def __init__(self, opts):
-        self.opts = opts
-        self.count = 0
-
-    def run(self, req):
-        op = req.get("op")
-        if op not in ("velocity", "flow", "layer", "energy"):
-            raise Refused("not-supported", f"op {op!r} is not supported")
-        X = array(req["X"])
-        if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
-            raise Refused("invalid-request", "X must be a non-empty n x d array")
-        d = X.shape[1]
-        beta = float(decode(req["beta"]))
-        Q, K = matrix(req.get("Q"), d), matrix(req.get("K"), d)
-        bug = self.opts["bug"]
-        if op == "energy":
-            if beta <= 0:
-                raise Refused("invalid-request", "energy needs beta > 0")
-            return {"energy": wire(energy(X, Q, K, beta))}
-        V, model = matrix(req.get("V"), d), req["model"]
-        if model not in ("sa", "usa"):
-            raise Refused("not-supported", f"model {model!r} is not supported")
-        if op == "velocity":
-            return {"velocity": encode(velocity(X, Q, K, V, beta, model, bug))}
-        if op == "layer":
-            return {"states": [encode(s) for s in layer(X, Q, K, V, beta, model, float(req["h"]), int(req["steps"]), bug)]}
-        times = [float(decode(t)) for t in req["times"]]
-        f = lambda Y: velocity(Y, Q, K, V, beta, model, bug)
+    def flow(r):
+        f = lambda Y: velocity(Y, r.Q, r.K, r.V, r.beta, r.model, bug)
         if bug in ("euler-no-renorm", "gauss-seidel"):
-            states = flow_buggy(f, X, times, bug)
-        elif self.opts["integrator"] == "rk4" or bug == "no-projection":
-            states = flow_rk4(f, X, times, self.opts["h"])
-        else:
-            states = flow_dopri5(f, X, times)
-        return {"states": [encode(s) for s in states]}
+            return flow_buggy(f, r.X, r.times, bug)
+        if opts["integrator"] == "rk4" or bug == "no-projection":
+            return flow_rk4(f, r.X, r.times, opts["h"])
+        return flow_dopri5(f, r.X, r.times)
 
-    def answer(self, req):
-        """One run request -> one answer object (never raises)."""
-        seq = req.get("seq")
-        self.count += 1
-        fault = self.opts["fault"]
-        if fault and self.count >= self.opts["fault_after"] and self.opts["fault_op"] in (None, req.get("op")):
+    return serve(
+        velocity=lambda r: velocity(r.X, r.Q, r.K, r.V, r.beta, r.model, bug),
+        flow=flow,
+        layer=lambda r: layer(r.X, r.Q, r.K, r.V, r.beta, r.model, r.h, r.steps, bug),
+        energy=lambda r: energy(r.X, r.Q, r.K, r.beta),
+        name="numpy-example" + (f"+{bug}" if bug else ""), version="1.0.0", language="python",
+        batch=opts["batch"], wire_hook=fault_hook(opts) if opts["fault"] else None)
+
+
+def fault_hook(opts):
+    """Protocol misbehaviour for attnflow's own tests: rewrites the answers from the chosen request on."""
+    fault, count = opts["fault"], [0]
+
+    def hook(req, ans):
+        count[0] += 1
+        if count[0] < opts["fault_after"] or opts["fault_op"] not in (None, req.get("op")):
+            return ans
+        if fault in ("crash", "hang"):
+            sys.stderr.write(f"attnflow_impl: simulated {fault}\n")
+            sys.stderr.flush()
             if fault == "crash":
-                sys.stderr.write("attnflow_impl: simulated crash\n")
-                sys.stderr.flush()
                 sys.exit(3)
-            if fault == "hang":
-                sys.stderr.write("attnflow_impl: simulated hang\n")
-                sys.stderr.flush()
-                import time
-                time.sleep(3600)
-            if fault == "error":
-                return {"seq": seq, "error": {"kind": "internal", "message": "simulated internal error"}}
-            if fault == "wrong-seq":
-                seq = (seq or 0) + 1000
-            if fault == "stderr-noise":
-                sys.stderr.write("attnflow_impl: some log line\n")
-        try:
-            ans = {"seq": seq, **self.run(req)}
-        except Refused as e:
-            return {"seq": seq, "error": {"kind": e.kind, "message": str(e)}}
-        except Exception as e:  # a failure of this implementation, reported as such
-            return {"seq": seq, "error": {"kind": "internal", "message": f"{type(e).__name__}: {e}"}}
-        if fault and self.count >= self.opts["fault_after"] and self.opts["fault_op"] in (None, req.get("op")):
-            if fault == "wrong-shape":
-                for key in ("velocity", "states"):
-                    if key in ans and len(ans[key]) > 0:
-                        ans[key] = ans[key][:-1] if key == "states" else ans[key][:-1] + [ans[key][-1] + [0.0]]
-            if fault == "nan" and "velocity" in ans:
-                ans["velocity"][0][0] = "NaN"
+            import time
+            time.sleep(3600)
+        if fault == "garbage":
+            return "this is not JSON"
+        if fault == "error":
+            return {"seq": ans["seq"], "error": {"kind": "internal", "message": "simulated internal error"}}
+        if fault == "wrong-seq":
+            return {**ans, "seq": (ans["seq"] or 0) + 1000}
+        if fault == "stderr-noise":
+            sys.stderr.write("attnflow_impl: some log line\n")
+        if fault == "wrong-shape":
+            if "states" in ans and ans["states"]:
+                ans["states"] = ans["states"][:-1]
+            if "velocity" in ans and ans["velocity"]:
+                ans["velocity"] = ans["velocity"][:-1] + [ans["velocity"][-1] + [0.0]]
+        if fault == "nan" and "velocity" in ans:
+            ans["velocity"][0][0] = "NaN"
         return ans
+
+    return hook
 
 
 def main(argv):
@@ -311,43 +255,10 @@ def main(argv):
     if opts["fault"] not in (None, *FAULTS):
         sys.stderr.write(f"attnflow_impl: unknown --fault {opts['fault']!r}; one of {', '.join(FAULTS)}\n")
         return 2
-    impl = Implementation(opts)
-    out = sys.stdout
-    name = "numpy-example" + (f"+{opts['bug']}" if opts["bug"] else "")
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            req = json.loads(line)
-        except ValueError as e:
-            out.write(json.dumps({"seq": None, "error": {"kind": "invalid-request", "message": f"line is not JSON: {e}"}}) + "\n")
-            out.flush()
-            continue
-        if opts["fault"] == "garbage" and req.get("cmd") == "run" and impl.count + 1 >= opts["fault_after"] \
-                and opts["fault_op"] in (None, req.get("op")):
-            impl.count += 1
-            out.write("this is not JSON\n")
-            out.flush()
-            continue
-        cmd = req.get("cmd")
-        if cmd == "stop":
-            return 0
-        if cmd == "start":
-            supports = {"ops": ["velocity", "flow", "layer", "energy"], "models": ["sa", "usa"]}
-            if opts["batch"]:
-                supports["batch"] = True
-            ans = {"ready": True, "protocol": 1,
-                   "implementation": {"name": name, "version": "1.0.0", "language": "python"},
-                   "supports": supports}
-        elif cmd == "run":
-            ans = impl.answer(req)
-        elif cmd == "batch" and opts["batch"]:
-            ans = {"answers": [impl.answer(r) for r in req.get("runs", [])]}
-        else:
-            ans = {"seq": req.get("seq"), "error": {"kind": "not-supported", "message": f"unknown cmd {cmd!r}"}}
-        out.write(json.dumps(ans, allow_nan=False) + "\n")
-        out.flush()
-    return 0
+    if opts["integrator"] not in ("dopri5", "rk4"):
+        sys.stderr.write(f"attnflow_impl: unknown --integrator {opts['integrator']!r}; one of dopri5, rk4\n")
+        return 2
+    return serve_numpy(opts)
 
 
 if __name__ == "__main__":
