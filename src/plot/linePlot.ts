@@ -22,6 +22,18 @@ export interface Series {
   readonly step?: boolean;
 }
 
+/** A shaded band between two curves, e.g. a reference value plus or minus its tolerance. */
+export interface Band {
+  /** Legend entry. */
+  readonly label: string;
+  /** Abscissae; same length as `lo` and `hi`. */
+  readonly x: readonly number[];
+  readonly lo: readonly number[];
+  readonly hi: readonly number[];
+  /** CSS fill colour (default a light grey-blue). */
+  readonly color?: string;
+}
+
 /** Options for {@link linePlot}; every field is optional. */
 export interface LinePlotOptions {
   /** Pixel width of the whole panel (default 480). */
@@ -39,6 +51,8 @@ export interface LinePlotOptions {
   readonly yDomain?: readonly [number, number];
   /** Draw the legend (default: when there are two or more series). */
   readonly legend?: boolean;
+  /** Shaded bands drawn under the series (default none); they widen the y range to fit. */
+  readonly bands?: readonly Band[];
 }
 
 /**
@@ -54,8 +68,14 @@ export function linePlot(series: readonly Series[], options: LinePlotOptions = {
     }
   });
   const usable = (x: number, y: number) => Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0);
+  const bands = options.bands ?? [];
+  bands.forEach((b, k) => {
+    if (b.lo.length !== b.x.length || b.hi.length !== b.x.length) {
+      throw new AttnflowError(`bands[${k}]`, `has ${b.lo.length} lo and ${b.hi.length} hi values for ${b.x.length} x`, 'pass x, lo and hi of equal length');
+    }
+  });
   let xlo = Infinity, xhi = -Infinity, ylo = Infinity, yhi = -Infinity;
-  for (const s of series) {
+  for (const s of [...series, ...bands.flatMap((b) => [{ x: b.x, y: b.lo }, { x: b.x, y: b.hi }])]) {
     for (let k = 0; k < s.x.length; k++) {
       if (!usable(s.x[k], s.y[k])) continue;
       xlo = Math.min(xlo, s.x[k]); xhi = Math.max(xhi, s.x[k]);
@@ -74,8 +94,9 @@ export function linePlot(series: readonly Series[], options: LinePlotOptions = {
     ys = linearScale(a, b, frame.top + frame.height, frame.top, Math.max(2, Math.round(frame.height / 50)));
   }
   const parts: string[] = [axes(frame, xs, ys, options)];
+  for (const b of bands) parts.push(bandPath(b, xs, ys, usable));
   series.forEach((s, k) => parts.push(seriesPath(s, k, xs, ys, usable)));
-  if (options.legend ?? series.length >= 2) parts.push(legend(series, frame));
+  if (options.legend ?? series.length + bands.length >= 2) parts.push(legend(series, frame, bands));
   return svgDocument(width, height, parts);
 }
 
@@ -107,17 +128,49 @@ function seriesPath(s: Series, k: number, xs: Scale, ys: Scale, usable: (x: numb
   return el('g', { class: 'series' }, [el('title', {}, escapeXml(s.label)), ...shapes]);
 }
 
-/** A legend box in the top-right corner of the frame. */
-function legend(series: readonly Series[], frame: Frame): string {
+const BAND_FILL = '#9ecae1';
+
+/**
+ * The polygon of one band (lo forwards, hi backwards), broken where a bound is unusable, clipped to
+ * the frame like the series.
+ */
+function bandPath(b: Band, xs: Scale, ys: Scale, usable: (x: number, y: number) => boolean): string {
+  const [xa, xb] = xs.domain, [ya, yb] = ys.domain;
+  const clampY = (v: number) => Math.min(Math.max(v, Math.min(ya, yb)), Math.max(ya, yb));
+  const runs: number[][] = [];
+  let cur: number[] | null = null;
+  for (let i = 0; i < b.x.length; i++) {
+    if (!usable(b.x[i], b.lo[i]) || !usable(b.x[i], b.hi[i]) || b.x[i] < Math.min(xa, xb) || b.x[i] > Math.max(xa, xb)) {
+      cur = null;
+      continue;
+    }
+    if (!cur) runs.push((cur = []));
+    cur.push(i);
+  }
+  const shapes = runs.filter((r) => r.length > 1).map((r) => {
+    const px = [...r.map((i) => xs.map(b.x[i])), ...[...r].reverse().map((i) => xs.map(b.x[i]))];
+    const py = [...r.map((i) => ys.map(clampY(b.lo[i]))), ...[...r].reverse().map((i) => ys.map(clampY(b.hi[i])))];
+    return el('polygon', { points: points(px, py), fill: b.color ?? BAND_FILL, 'fill-opacity': 0.45, stroke: 'none' });
+  });
+  return el('g', { class: 'band' }, [el('title', {}, escapeXml(b.label)), ...shapes]);
+}
+
+/** A legend box in the top-right corner of the frame: the series, then the bands as filled swatches. */
+function legend(series: readonly Series[], frame: Frame, bands: readonly Band[] = []): string {
   const rowH = 15;
-  const w = Math.min(frame.width - 8, 26 + 6.2 * Math.max(1, ...series.map((s) => s.label.length)));
-  const h = 6 + rowH * series.length;
+  const w = Math.min(frame.width - 8, 26 + 6.2 * Math.max(1, ...series.map((s) => s.label.length), ...bands.map((b) => b.label.length)));
+  const h = 6 + rowH * (series.length + bands.length);
   const x = frame.left + frame.width - w - 6, y = frame.top + 6;
   const parts = [el('rect', { x, y, width: w, height: h, fill: 'white', 'fill-opacity': 0.85, stroke: '#bbb' })];
   series.forEach((s, k) => {
     const cy = y + 3 + rowH * k + rowH / 2;
     parts.push(el('line', { x1: x + 5, y1: cy, x2: x + 21, y2: cy, stroke: s.color ?? seriesColor(k), 'stroke-width': 2, 'stroke-dasharray': s.dashed ? '5,3' : undefined }));
     parts.push(text(x + 25, cy + 4, s.label));
+  });
+  bands.forEach((b, k) => {
+    const cy = y + 3 + rowH * (series.length + k) + rowH / 2;
+    parts.push(el('rect', { x: x + 5, y: cy - 4, width: 16, height: 8, fill: b.color ?? BAND_FILL, 'fill-opacity': 0.45 }));
+    parts.push(text(x + 25, cy + 4, b.label));
   });
   return el('g', { class: 'legend' }, parts);
 }

@@ -9,6 +9,9 @@ import { AttnflowError } from '../../errors.ts';
 import { failureBody, renderJunit } from '../../report/junit.ts';
 import { JsonlReport } from '../../report/jsonl.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
+import type { Evidence } from '../../report/evidence.ts';
+import { gatherEvidence } from '../../report/evidence.ts';
+import { budgetText, renderHtmlReport, writeHtmlFile } from '../../report/html.ts';
 import { formatMs, renderTable } from '../../report/table.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, positiveOption } from '../command.ts';
@@ -29,6 +32,7 @@ ${SUITE_HELP}
   --no-batch         do not use the batch extension even if the handshake announces it
   --junit <file>     JUnit XML report
   --markdown <file>  Markdown summary
+  --html <file>      one self-contained HTML page: every theorem, each failure with a picture
   -h, --help         this help
 
 Exit status: 0 when every "must" theorem passed, 1 when one failed, 2 when the implementation could
@@ -60,6 +64,7 @@ export const checkCommand: Command = {
       'no-batch': { type: 'boolean' },
       junit: { type: 'string' },
       markdown: { type: 'string' },
+      html: { type: 'string' },
     });
     const { selected, seed, runs, profile } = parseSuiteOptions('check', values);
     if (values.list) {
@@ -93,6 +98,7 @@ export const checkCommand: Command = {
     );
     const jsonl = values.report ? new JsonlReport(values.report) : undefined;
     let report;
+    let evidence: Record<string, Evidence> | undefined;
     try {
       report = await checkImplementation(impl, {
         all: values.all,
@@ -112,6 +118,8 @@ export const checkCommand: Command = {
           else if (r.incidents?.some((i) => i.kind !== 'restart')) out.write(indent(r.incidents.map((i) => `${i.kind}: ${i.message}`).join('\n'), '    ') + '\n');
         },
       });
+      // The pictures re-ask the implementation while its process is still open (never changes a verdict).
+      if (values.html) evidence = await gatherEvidence(report.results, impl, { profile }).catch(() => undefined);
     } finally {
       await impl.close();
     }
@@ -130,7 +138,10 @@ export const checkCommand: Command = {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text());
     }
-    const written = [jsonl?.path, values.junit, values.markdown].filter(Boolean);
+    if (values.html) {
+      writeHtmlFile(values.html, renderHtmlReport({ ...report, command: 'check', evidence, budget: budgetText({ runs, timeoutSeconds: timeout }), generatedAt: new Date().toISOString() }));
+    }
+    const written = [jsonl?.path, values.junit, values.markdown, values.html].filter(Boolean);
     out.write(`total time ${formatMs(report.timeMs)}; ${impl.client.stats.requests} requests${impl.client.stats.batches ? ` (${impl.client.stats.batches} batch lines)` : ''}` +
       `${written.length ? `; reports written to ${written.join(', ')}` : ''}\n`);
     out.write(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ''}; ` +
