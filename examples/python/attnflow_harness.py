@@ -35,6 +35,10 @@ handshake.) Non-finite numbers travel as "NaN" / "Infinity" / "-Infinity" in
 both directions. The optional batch extension is served unless batch=False. The harness never reads
 sys.argv, so your script may parse its own flags.
 
+With ATTNFLOW_HARNESS_STATS=FILE in the environment, each process appends one JSON line to FILE
+when it stops: lines and runs answered, seconds in your functions (user_s), in the harness (decoding,
+encoding, JSON: harness_s) and in all (wall_s, which includes waiting for attnflow).
+
 Standard library only at its core; numpy is used when present, torch only when you pass torch tensors
 or ask for them. See PROTOCOL.md for the wire format.
 """
@@ -42,6 +46,7 @@ import json
 import math
 import os
 import sys
+import time
 import traceback
 
 try:
@@ -221,12 +226,14 @@ def _result(op, value):
 class _Server:
     def __init__(self, fns, models, arrays, wire_hook):
         self.fns, self.models, self.arrays, self.wire_hook = fns, models, arrays, wire_hook
+        self.runs, self.user_s = 0, 0.0
 
     def answer(self, raw):
         """One run request (decoded JSON) -> one answer object; never raises except SystemExit."""
         seq = raw.get("seq") if isinstance(raw, dict) else None
         op = raw.get("op") if isinstance(raw, dict) else None
         stage = "request"
+        self.runs += 1
         try:
             if not isinstance(raw, dict):
                 raise Refused("invalid-request", "a run must be a JSON object")
@@ -239,7 +246,11 @@ class _Server:
             if op == "energy" and not req.beta > 0:
                 raise Refused("invalid-request", f"energy needs beta > 0 (E has a factor 1/(2 beta n^2)), got {req.beta}")
             stage = "user"
-            value = self.fns[op](req)
+            t0 = time.perf_counter()
+            try:
+                value = self.fns[op](req)
+            finally:
+                self.user_s += time.perf_counter() - t0
             stage = "result"
             ans = {"seq": seq, **_result(op, value)}
         except Refused as e:
@@ -319,32 +330,53 @@ def serve(velocity=None, flow=None, layer=None, energy=None, *, name="python-imp
         out.write((ans if isinstance(ans, str) else _dump(ans)).encode("utf-8") + b"\n")
         out.flush()
 
-    while True:
-        line = inp.readline()
-        if not line:
-            return 0
-        if not line.strip():
-            continue
-        try:
-            msg = json.loads(line)
-        except ValueError as e:
-            send({"seq": None, "error": {"kind": "invalid-request", "message": f"the line is not JSON: {e}"}})
-            continue
-        cmd = msg.get("cmd") if isinstance(msg, dict) else None
-        if cmd == "stop":
-            return 0
-        if cmd == "start":
-            send(hello)
-        elif cmd == "run":
-            send(server.answer(msg))
-        elif cmd == "batch" and batch:
-            runs = msg.get("runs")
-            if not isinstance(runs, list):
-                send({"seq": None, "error": {"kind": "invalid-request", "message": "batch needs \"runs\": an array of run requests"}})
-                continue
-            answers = [server.answer(r) for r in runs]
-            raw = next((a for a in answers if isinstance(a, str)), None)
-            send(raw if raw is not None else {"answers": answers})
-        else:
-            seq = msg.get("seq") if isinstance(msg, dict) else None
-            send({"seq": seq, "error": {"kind": "not-supported", "message": f"unknown cmd {cmd!r}"}})
+    stats_path = os.environ.get("ATTNFLOW_HARNESS_STATS")
+    started, busy, lines = time.perf_counter(), 0.0, 0
+    try:
+        while True:
+            line = inp.readline()
+            if not line:
+                return 0
+            t0 = time.perf_counter()
+            if _serve_line(line, send, server, hello, batch) == "stop":
+                return 0
+            busy += time.perf_counter() - t0
+            lines += 1
+    finally:
+        if stats_path:
+            # Where the time went, for measuring the protocol's overhead (README "Speed"): appended
+            # as one JSON line per process, so restarts and parallel checks accumulate.
+            wall = time.perf_counter() - started
+            with open(stats_path, "a") as f:
+                f.write(json.dumps({"name": name, "lines": lines, "runs": server.runs, "wall_s": wall, "busy_s": busy,
+                                    "user_s": server.user_s, "harness_s": busy - server.user_s}) + "\n")
+
+
+def _serve_line(line, send, server, hello, batch):
+    """Answers one input line; returns "stop" on the stop command."""
+    if not line.strip():
+        return None
+    try:
+        msg = json.loads(line)
+    except ValueError as e:
+        send({"seq": None, "error": {"kind": "invalid-request", "message": f"the line is not JSON: {e}"}})
+        return None
+    cmd = msg.get("cmd") if isinstance(msg, dict) else None
+    if cmd == "stop":
+        return "stop"
+    if cmd == "start":
+        send(hello)
+    elif cmd == "run":
+        send(server.answer(msg))
+    elif cmd == "batch" and batch:
+        runs = msg.get("runs")
+        if not isinstance(runs, list):
+            send({"seq": None, "error": {"kind": "invalid-request", "message": "batch needs \"runs\": an array of run requests"}})
+            return None
+        answers = [server.answer(r) for r in runs]
+        raw = next((a for a in answers if isinstance(a, str)), None)
+        send(raw if raw is not None else {"answers": answers})
+    else:
+        seq = msg.get("seq") if isinstance(msg, dict) else None
+        send({"seq": seq, "error": {"kind": "not-supported", "message": f"unknown cmd {cmd!r}"}})
+    return None

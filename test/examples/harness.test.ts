@@ -1,6 +1,8 @@
 // The Python harness (examples/python/attnflow_harness.py) driven over its stdin/stdout, line by line,
 // as attnflow drives it: every protocol path, every error mapping, with and without numpy, and torch.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { HAVE_NUMPY } from '../adapters/pythonAvailable.ts';
@@ -244,6 +246,32 @@ serve(velocity=lambda req: req.X, wire_hook=hook)`;
     const [, raw, rewritten] = r.stdout.split('\n');
     expect(raw).toBe('not JSON at all');
     expect(JSON.parse(rewritten)).toEqual({ seq: 102, velocity: X2 });
+  });
+
+  test('ATTNFLOW_HARNESS_STATS appends where the time went: runs answered, seconds in user code and in the harness', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attnflow-harness-'));
+    try {
+      const file = join(dir, 'stats.jsonl');
+      const body = `
+import time
+def velocity(req):
+    time.sleep(0.05)
+    return req.X
+serve(velocity=velocity, name="timed")`;
+      const r = spawnSync('python3', ['-c', `import sys\nsys.path.insert(0, ${JSON.stringify(HARNESS_DIR)})\nfrom attnflow_harness import serve\n${body}`], {
+        input: [START, run(1, 'velocity'), { cmd: 'batch', runs: [run(2, 'velocity'), run(3, 'velocity')] }, STOP].map((l) => JSON.stringify(l)).join('\n') + '\n',
+        encoding: 'utf8',
+        env: { ...process.env, ATTNFLOW_HARNESS_STATS: file },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const stats = JSON.parse(readFileSync(file, 'utf8'));
+      expect(stats).toMatchObject({ name: 'timed', lines: 3, runs: 3 });
+      expect(stats.user_s).toBeGreaterThanOrEqual(0.15);
+      expect(stats.harness_s).toBeGreaterThanOrEqual(0);
+      expect(stats.wall_s).toBeGreaterThanOrEqual(stats.user_s + stats.harness_s);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('bad arguments to serve fail at once with a message naming the argument', () => {
