@@ -191,11 +191,11 @@ function failurePicture(r: HtmlResult, ev: Evidence | undefined, implName: strin
   const kind = ev?.kind ?? (X ? pictureKind(r as never) : 'none');
   try {
     if (ev?.kind === 'velocity') {
-      const svg = velocityPicture({ X: ev.X, impl: ev.impl, reference: ev.reference, implLabel: implName });
-      return `<figure class="picture" data-picture="velocity">${svg}<figcaption>The counterexample's tokens with the velocity each side returns there: ${esc(implName)} (orange) and attnflow's reference (blue, dashed), on one arrow scale${ev.X[0].length > 3 ? '; for d > 3 the lengths |v_i| and the difference per token' : ''}.</figcaption>${note(ev.note)}</figure>`;
+      const svg = velocityPicture({ X: ev.X, impl: ev.impl, reference: ev.reference });
+      return `<figure class="picture" data-picture="velocity">${svg}<figcaption>The counterexample's tokens with the velocity each side returns there: ${esc(implName)} (orange) and attnflow's reference (blue, dashed), on one arrow scale${ev.X[0].length > 3 ? '' : ', and'} per token the lengths |v_i| and the difference |v_i − v_i^ref| (log scale).</figcaption>${note(ev.note)}</figure>`;
     }
     if (ev?.kind === 'trajectory') {
-      const svg = trajectoryPicture({ op: ev.op, quantities: ev.quantities, implFinal: ev.implFinal, referenceFinal: ev.referenceFinal, implLabel: implName });
+      const svg = trajectoryPicture({ op: ev.op, quantities: ev.quantities, implFinal: ev.implFinal, referenceFinal: ev.referenceFinal });
       const tEnd = ev.times[ev.times.length - 1];
       return `<figure class="picture" data-picture="trajectory">${svg}<figcaption>The counterexample run as op ${ev.op} to t = ${fmtNum(tEnd)} (${ev.times.length} samples) on ${esc(implName)} (orange) and the reference (blue, dashed): the deviation from the reference, the energy, the distance from the sphere, the diameter and the cluster count over time, with the tolerance band or line; last, both final states.</figcaption>${note(ev.note)}</figure>`;
     }

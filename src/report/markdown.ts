@@ -7,7 +7,7 @@ function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-const ICON: Record<CheckResult['verdict'], string> = { passed: 'pass', failed: '**FAIL**', skipped: 'skip', inconclusive: 'inconclusive' };
+const ICON: Record<CheckResult['verdict'], string> = { passed: 'pass', failed: '**FAIL**', errored: '**ERROR**', skipped: 'skip', inconclusive: 'inconclusive' };
 
 /**
  * The report as a Markdown summary (for a pull-request comment or a CI job summary): the verdict,

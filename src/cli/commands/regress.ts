@@ -9,6 +9,7 @@ import { readBaseline, recordBaseline, serializeBaseline } from '../../regress/b
 import { compareBaseline } from '../../regress/compare.ts';
 import type { RegressReport } from '../../regress/compare.ts';
 import { renderTable } from '../../report/table.ts';
+import { renderRegressHtml, writeHtmlFile } from '../../report/html.ts';
 import type { Command } from '../command.ts';
 import { numberOption, parseCommandArgs, positiveOption } from '../command.ts';
 import { PROFILE_OPTIONS, parseProfileOptions } from '../profileOptions.ts';
@@ -35,6 +36,7 @@ Options:
   --flow-rtol <x>    custom profile: flow accuracy
   --all              compare: list every quantity, not only the 15 worst
   --timeout <s>      seconds per request of --impl (default 60)
+  --html <file>      compare: one self-contained HTML page with a chart of what moved against its tolerance
 
 Exit status: 0 recorded / nothing moved past tolerance, 1 something moved, 2 bad input or the
 implementation could not be started.
@@ -48,7 +50,7 @@ export const regressCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs('regress', argv, {
       impl: { type: 'string' }, rtol: { type: 'string' }, atol: { type: 'string' }, ...PROFILE_OPTIONS,
-      all: { type: 'boolean' }, timeout: { type: 'string' },
+      all: { type: 'boolean' }, timeout: { type: 'string' }, html: { type: 'string' },
     }, true);
     const [action, dir] = positionals;
     if ((action !== 'record' && action !== 'compare') || !dir || positionals.length !== 2) {
@@ -60,6 +62,7 @@ export const regressCommand: Command = {
     if (action === 'record' && (values.profile !== undefined || values.eps !== undefined || values['flow-rtol'] !== undefined)) {
       throw new AttnflowError('--profile', 'only applies to compare', 'drop it when recording');
     }
+    if (action === 'record' && values.html !== undefined) throw new AttnflowError('--html', 'only applies to compare', 'drop it when recording');
     const rtol = numberOption(values.rtol, 'rtol', 1e-11), atol = numberOption(values.atol, 'atol', 1e-13);
     for (const [v, f] of [[rtol, 'rtol'], [atol, 'atol']] as const) {
       if (!(v > 0 && v < 1)) throw new AttnflowError(`--${f}`, `must lie in (0, 1), got ${v}`, `pass --${f} such as 1e-11`);
@@ -92,7 +95,12 @@ export const regressCommand: Command = {
         return 0;
       }
       const baseline = readBaseline(path);
+      const started = performance.now();
       const report = await compareBaseline(baseline, impl, { reference, profile: profile! });
+      if (values.html) {
+        writeHtmlFile(values.html, renderRegressHtml({ report, baselineName: baseline.implementation.name, implName: impl.name, baselineDir: dir, timeMs: performance.now() - started, generatedAt: new Date().toISOString() }));
+        process.stdout.write(`HTML report written to ${values.html}\n`);
+      }
       process.stdout.write(renderRegressReport(report, baseline.implementation.name, impl.name, values.all === true) + '\n');
       return report.failures > 0 ? 1 : 0;
     } finally {

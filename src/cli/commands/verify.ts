@@ -1,5 +1,7 @@
 import { referenceImplementation } from '../../adapters/reference.ts';
 import { JsonlReport } from '../../report/jsonl.ts';
+import { gatherEvidence } from '../../report/evidence.ts';
+import { budgetText, renderHtmlReport, writeHtmlFile } from '../../report/html.ts';
 import { formatMs, renderTable } from '../../report/table.ts';
 import type { TheoremResult } from '../../../properties/runTheorem.ts';
 import { runSuite, summarise } from '../../../properties/runSuite.ts';
@@ -23,6 +25,7 @@ ${SUITE_HELP}
                      theorem cell; with --report the file is appended to and an interrupted run
                      resumes; concatenated shard reports equal the unsharded run)
   --workers <k>      sweep mode with k worker threads (default: every core when --shard is given)
+  --html <file>      one self-contained HTML page: every theorem, each failure with a picture
   -h, --help         this help
 
 Exit status: 0 when every "must" theorem passed, 1 when one failed, 2 on bad options.`;
@@ -52,7 +55,7 @@ export const verifyCommand: Command = {
   summary: "run the theorem suite against attnflow's reference implementation",
   help: HELP,
   async run(argv) {
-    const { values } = parseCommandArgs('verify', argv, { ...SUITE_OPTIONS, shard: { type: 'string' }, workers: { type: 'string' } });
+    const { values } = parseCommandArgs('verify', argv, { ...SUITE_OPTIONS, shard: { type: 'string' }, workers: { type: 'string' }, html: { type: 'string' } });
     const { selected, seed, runs, profile } = parseSuiteOptions('verify', values);
     if (values.list) {
       process.stdout.write(renderTable(['id', 'tier', 'cost', 'statement'], selected.map((t) => [t.id, t.tier, t.cost, t.title])) + '\n');
@@ -87,7 +90,13 @@ export const verifyCommand: Command = {
       results.map((r) => [r.id, r.tier, r.kind, r.verdict, String(r.runs), formatMs(r.timeMs), r.title.length > 70 ? r.title.slice(0, 67) + '...' : r.title]),
       [false, false, false, false, true, true, false],
     ) + '\n\n');
-    out.write(`total time ${formatMs(performance.now() - started)}${report ? `; report written to ${report.path}` : ''}\n`);
+    if (values.html) {
+      const reference = referenceImplementation();
+      const evidence = await gatherEvidence(results, reference, { profile, reference }).catch(() => undefined);
+      writeHtmlFile(values.html, renderHtmlReport({ command: 'verify', implementation: { name: reference.name, version: reference.version }, profile, seed, results, evidence,
+        budget: budgetText({ runs }), timeMs: performance.now() - started, generatedAt: new Date().toISOString() }));
+    }
+    out.write(`total time ${formatMs(performance.now() - started)}${report ? `; report written to ${report.path}` : ''}${values.html ? `; HTML report ${values.html}` : ''}\n`);
     out.write(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ''}\n`);
     return s.mustFailed ? 1 : 0;
   },

@@ -41,7 +41,7 @@ export function trajectoryPicture(input: TrajectoryPictureInput): string {
   const final = input.implFinal ?? input.referenceFinal;
   if (final) {
     panels.push(tokensPicture(final, {
-      title: `last state (${input.implFinal ? `dots: ${implLabel}` : 'reference'}${input.implFinal && input.referenceFinal ? ', rings: reference' : ''})`,
+      title: 'last state',
       reference: input.implFinal ? input.referenceFinal : null,
       tokensLabel: input.implFinal ? implLabel : 'reference',
     }));
