@@ -35,6 +35,10 @@ export interface HtmlResult {
   };
   readonly incidents?: readonly { readonly kind: string; readonly message: string; readonly seq?: number; readonly stderr?: readonly string[] }[];
   readonly stderr?: readonly string[];
+  /** Cases asked for (the theorem's default, --runs, or what a budget allowed). */
+  readonly requestedRuns?: number;
+  /** For `errored`: the first incident, the case whose request triggered it, its replay line. */
+  readonly error?: { readonly kind: string; readonly message: string; readonly case?: unknown; readonly replay?: string; readonly count?: number };
 }
 
 /** Everything {@link renderHtmlReport} shows. */
@@ -77,7 +81,7 @@ function needsSection(r: HtmlResult): boolean {
 }
 
 function isErrored(r: HtmlResult): boolean {
-  if (r.verdict === 'errored') return true;
+  if (r.verdict === 'errored' || r.error) return true;
   // Before the errored verdict existed a transport failure was reported as failed with no violation.
   return r.verdict === 'failed' && !r.failure?.details && ((r.incidents ?? []).some((i) => i.kind !== 'restart') || /^implementation [\w-]+:/.test(r.failure?.message ?? ''));
 }
@@ -184,7 +188,8 @@ ${body}
 /** The picture of one failure and its caption, from the evidence when there is some, else from the case. */
 function failurePicture(r: HtmlResult, ev: Evidence | undefined, implName: string): string {
   if (isErrored(r)) {
-    return `<figure class="picture" data-picture="errored">${erroredPicture({ incidents: r.incidents, message: r.failure?.message })}<figcaption>What happened to the implementation while this theorem ran: ${esc(whatHappened(errorKind(r.incidents, r.failure?.message)))}; each mark is one transport incident, in order.</figcaption></figure>`;
+    const kind = r.error?.kind ?? errorKind(r.incidents, r.failure?.message);
+    return `<figure class="picture" data-picture="errored">${erroredPicture({ incidents: r.incidents, message: r.failure?.message, kind })}<figcaption>What happened to the implementation while this theorem ran: ${esc(whatHappened(kind))}; each mark is one transport incident, in order.</figcaption></figure>`;
   }
   const note = (s?: string) => (s ? `<p class="note">${esc(s)}</p>` : '');
   const X = caseTokens(r.failure?.counterexample);
@@ -216,6 +221,8 @@ function failureSection(r: HtmlResult, ev: Evidence | undefined, implName: strin
   out.push(`<h3>${badge(r.verdict)} ${esc(r.id)} <small>(${esc(r.tier)}; ${r.runs} runs, ${formatMs(r.timeMs)})</small></h3>`);
   out.push(`<p class="statement">${esc(r.title)}</p>`);
   if (f) out.push(`<p class="violation">${esc(f.message.split('\n')[0])}</p>`);
+  if (r.error) out.push(`<p class="violation">${esc(r.error.kind)}: ${esc(r.error.message.split('\n')[0])}${r.error.count && r.error.count > 1 ? ` (${r.error.count} runs ended this way)` : ''}</p>`);
+  else if (!f && r.reason) out.push(`<p class="violation">${esc(r.reason)}</p>`);
   const dt = f?.details;
   const parts: string[] = [];
   if (dt) {
@@ -233,11 +240,15 @@ function failureSection(r: HtmlResult, ev: Evidence | undefined, implName: strin
   }
   const stderr = r.stderr ?? (r.incidents ?? []).find((i) => i.stderr?.length)?.stderr;
   if (stderr?.length) out.push(`<div><b>stderr of the implementation (last lines)</b><pre class="stderr">${esc(stderr.join('\n'))}</pre></div>`);
-  if (f) {
+  const theCase = f ? { value: f.counterexample, label: `counterexample (after ${f.shrinks} shrinks)` } : r.error?.case !== undefined ? { value: r.error.case, label: 'the case whose request it was (not shrunk: a crash or hang is not a counterexample)' } : undefined;
+  if (theCase) {
     const cid = `case-${verdictToken(r.id)}`;
-    out.push(`<details${errored ? '' : ' open'}><summary>counterexample (after ${f.shrinks} shrinks)</summary><pre id="${cid}" class="case">${esc(caseJson(f.counterexample))}</pre><button class="copy" type="button" data-copy="${cid}" hidden>copy</button></details>`);
+    out.push(`<details open><summary>${esc(theCase.label)}</summary><pre id="${cid}" class="case">${esc(caseJson(theCase.value))}</pre><button class="copy" type="button" data-copy="${cid}" hidden>copy</button></details>`);
+  }
+  const replay = f?.replay ?? r.error?.replay;
+  if (replay) {
     const rid = `replay-${verdictToken(r.id)}`;
-    out.push(`<div><b>replay</b><div class="replay"><pre id="${rid}" class="replay-line">${esc(f.replay)}</pre><button class="copy" type="button" data-copy="${rid}" hidden>copy</button></div></div>`);
+    out.push(`<div><b>replay</b><div class="replay"><pre id="${rid}" class="replay-line">${esc(replay)}</pre><button class="copy" type="button" data-copy="${rid}" hidden>copy</button></div></div>`);
   }
   out.push('</section>');
   return out.join('\n');
@@ -259,7 +270,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const anyBad = input.results.some((r) => r.verdict === 'failed' || r.verdict === 'errored');
   const title = `attnflow ${input.command}: ${implName}`;
   const body: string[] = [`<h1>${esc(title)}</h1>`];
-  body.push(`<div class="banner ${anyBad ? 'bad' : 'good'}">${mustBad ? 'FAILED: a must theorem failed' : anyBad ? 'every must theorem passed; a should/may theorem failed' : 'PASSED: every theorem that ran passed'} — ${verdicts.map((v) => `${count(v)} ${esc(v)}`).join(', ')}</div>`);
+  body.push(`<div class="banner ${anyBad ? 'bad' : 'good'}">${mustBad ? 'FAILED: a must theorem failed or errored' : anyBad ? 'every must theorem passed; a should/may theorem failed or errored' : 'PASSED: every theorem that ran passed'} — ${verdicts.map((v) => `${count(v)} ${esc(v)}`).join(', ')}</div>`);
   const p = input.profile;
   const meta: [string, string][] = [
     ['implementation', esc(implName)],
@@ -278,12 +289,12 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const rows = input.results.map((r) => {
     const idCell = needsSection(r) ? `<a href="#fail-${esc(r.id)}">${esc(r.id)}</a>` : esc(r.id);
     const verdictCell = `${badge(r.verdict)}${r.reason ? ` <small>${esc(r.reason)}</small>` : ''}`;
-    return `<tr class="row-${verdictToken(r.verdict)}" data-verdict="${verdictToken(r.verdict)}" data-theorem="${esc(r.id)}"><td class="id">${idCell}</td><td>${esc(r.title)}</td><td>${esc(r.tier)}</td><td>${verdictCell}</td><td class="num">${r.runs}</td><td class="num">${formatMs(r.timeMs)}</td></tr>`;
+    return `<tr class="row-${verdictToken(r.verdict)}" data-verdict="${verdictToken(r.verdict)}" data-theorem="${esc(r.id)}"><td class="id">${idCell}</td><td>${esc(r.title)}</td><td>${esc(r.tier)}</td><td>${verdictCell}</td><td class="num">${r.requestedRuns !== undefined && r.requestedRuns !== r.runs ? `${r.runs} / ${r.requestedRuns}` : r.runs}</td><td class="num">${formatMs(r.timeMs)}</td></tr>`;
   });
   body.push(`<table id="theorems"><thead><tr><th>id</th><th>statement</th><th>tier</th><th>verdict</th><th class="num">runs</th><th class="num">time</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`);
   const failures = input.results.filter(needsSection);
   if (failures.length) {
-    body.push(`<h2>Failures (${failures.length})</h2>`);
+    body.push(`<h2>Failures${failures.some(isErrored) ? ' and errors' : ''} (${failures.length})</h2>`);
     for (const r of failures) body.push(failureSection(r, input.evidence?.[r.id], implName));
   }
   const incidents = (input.incidents ?? []).filter((i) => i.kind !== 'restart');

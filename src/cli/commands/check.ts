@@ -139,7 +139,7 @@ export const checkCommand: Command = {
       writeFileSync(file, text());
     }
     if (values.html) {
-      writeHtmlFile(values.html, renderHtmlReport({ ...report, command: 'check', evidence, budget: budgetText({ runs, timeoutSeconds: timeout }), generatedAt: new Date().toISOString() }));
+      writeHtmlFile(values.html, renderHtmlReport({ ...report, command: 'check', evidence, budget: budgetText({ runs, budget: (values as { budget?: string }).budget, timeoutSeconds: timeout }), generatedAt: new Date().toISOString() }));
     }
     const written = [jsonl?.path, values.junit, values.markdown, values.html].filter(Boolean);
     out.write(`total time ${formatMs(report.timeMs)}; ${impl.client.stats.requests} requests${impl.client.stats.batches ? ` (${impl.client.stats.batches} batch lines)` : ''}` +

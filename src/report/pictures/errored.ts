@@ -36,9 +36,9 @@ export function errorKind(incidents: readonly IncidentLike[] | undefined, messag
  * theorem's transport incidents in order, each a coloured mark labelled with its kind and request
  * seq, restarts in grey. The stderr tail is shown next to it as text by the page.
  */
-export function erroredPicture(input: { readonly incidents?: readonly IncidentLike[]; readonly message?: string }): string {
+export function erroredPicture(input: { readonly incidents?: readonly IncidentLike[]; readonly message?: string; readonly kind?: string }): string {
   const incidents = input.incidents ?? [];
-  const kind = errorKind(incidents, input.message);
+  const kind = input.kind ?? errorKind(incidents, input.message);
   const width = 520, height = 150;
   const parts: string[] = [];
   const color = KIND_COLOR[kind] ?? '#b2182b';
