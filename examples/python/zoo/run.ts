@@ -124,8 +124,9 @@ export function summariseCheck(member: Member, seed: number, lines: readonly The
     }
     if (!isKill(l)) continue;
     killers.push(l.id);
-    if (!firstKill || at < firstKill.ms) firstKill = { id: l.id, ms: at };
-    if (member.expected.includes(l.id) && (!firstExpectedKill || at < firstExpectedKill.ms)) firstExpectedKill = { id: l.id, ms: at };
+    // Report lines come in the order the theorems finished, so the first kill is the first in the file.
+    if (!firstKill) firstKill = { id: l.id, ms: at };
+    if (member.expected.includes(l.id) && !firstExpectedKill) firstExpectedKill = { id: l.id, ms: at };
   }
   return {
     member: member.name, kind: member.kind, class: member.class, expected: member.expected, seed,
