@@ -10,6 +10,7 @@ import { Rng } from '../../src/random/rng.ts';
 import { uniformSphere } from '../../src/random/sphere.ts';
 import { IdentityLayer } from '../../src/figures/identityLayer.ts';
 import { crc32, encodePng } from '../../src/figures/png.ts';
+import { svgToPng } from '../../src/figures/svgPng.ts';
 import { gammaCurve, median, phaseDiagramRaster, phaseDiagramSvg, phaseGrid } from '../../src/figures/phaseDiagram.ts';
 import { phaseTaskRef } from '../../src/figures/phaseTask.ts';
 import type { PhaseArgs, PhaseResult } from '../../src/figures/phaseTask.ts';
@@ -147,6 +148,8 @@ describe('the paper\'s figures', () => {
     expect(whole.stdout).toContain('4 cells computed');
     expect(readFileSync(join(merged, 'phase-diagram.svg'), 'utf8')).toBe(readFileSync(join(root, 'whole', 'phase-diagram.svg'), 'utf8'));
     expect(existsSync(join(merged, 'phase-diagram.png'))).toBe(true);
+    // The PNG is the SVG rendered, not a separate raster: the same bytes as rendering the SVG here.
+    expect(readFileSync(join(merged, 'phase-diagram.png')).equals(svgToPng(readFileSync(join(merged, 'phase-diagram.svg'), 'utf8')).png)).toBe(true);
     const bad = await runCli(['figure', 'fig9']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('phase-diagram');

@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AttnflowError } from '../../errors.ts';
 import { fig4Args, metastableTable, metastableTrajectory } from '../../figures/metastable.ts';
-import { phaseDiagramRaster, phaseDiagramSvg, phaseGrid } from '../../figures/phaseDiagram.ts';
+import { phaseDiagramSvg, phaseGrid } from '../../figures/phaseDiagram.ts';
 import type { PhaseArgs, PhaseResult } from '../../figures/phaseTask.ts';
 import { phaseTaskRef } from '../../figures/phaseTask.ts';
-import { encodePng } from '../../figures/png.ts';
+import { svgToPng } from '../../figures/svgPng.ts';
 import { circleTrajectoryPlot } from '../../plot/circleTrajectoryPlot.ts';
 import { figure } from '../../plot/figure.ts';
 import { renderTable } from '../../report/table.ts';
@@ -38,7 +38,7 @@ Options:
   --out <dir>          output folder (default figures): cells.jsonl, <name>.svg, <name>.png, summary.json
   --shard <i/N>        run slice i of N of the cells only (for many machines; see README)
   --workers <int>      threads (default: every core)
-  --no-png             skip the PNG
+  --no-png             skip the PNG (the SVG rendered by resvg, the same figure)
 
 Resuming and merging: cells already in <out>/cells.jsonl are skipped, so an interrupted run continues
 where it stopped, and shard outputs concatenated into one cells.jsonl give the full figure on a rerun.
@@ -108,14 +108,18 @@ export const figureCommand: Command = {
     }
     const g = phaseGrid(args, res.records);
     const files: string[] = [];
+    // The PNG is the SVG rendered (resvg), so both show the same figure: axes, labels, colour bar, curve.
+    const writeFigure = (name: string, svg: string) => {
+      writeFileSync(join(out, `${name}.svg`), svg);
+      files.push(`${name}.svg`);
+      if (values['no-png']) return;
+      const r = svgToPng(svg);
+      writeFileSync(join(out, `${name}.png`), r.png);
+      files.push(`${name}.png`);
+      if (r.fontMissing) process.stderr.write(`attnflow figure: no DejaVu or Liberation font found, so ${name}.png may lack its labels; fix: apt-get install fonts-dejavu-core\n`);
+    };
     if (which === 'phase-diagram') {
-      writeFileSync(join(out, 'phase-diagram.svg'), phaseDiagramSvg(args, g));
-      files.push('phase-diagram.svg');
-      if (!values['no-png']) {
-        const r = phaseDiagramRaster(g, 8, { n: args.n, delta: args.delta });
-        writeFileSync(join(out, 'phase-diagram.png'), encodePng(r.width, r.height, r.rgba));
-        files.push('phase-diagram.png');
-      }
+      writeFigure('phase-diagram', phaseDiagramSvg(args, g));
       writeFileSync(join(out, 'summary.json'), JSON.stringify({ args, seed, betas: g.betas, times: g.times, fraction: g.fraction, starts: g.starts }) + '\n');
     } else {
       const rows = metastableTable(g);
@@ -126,8 +130,7 @@ export const figureCommand: Command = {
         return circleTrajectoryPlot(tr.times, tr.states, { title: `β = ${beta}: token angles θ_i(t)`, width: 460, height: 300 });
       });
       if (panels.length > 0) {
-        writeFileSync(join(out, 'metastable.svg'), figure(panels, { title: `Fig. 4: metastable clusters on the circle (n = ${args.n})` }));
-        files.push('metastable.svg');
+        writeFigure('metastable', figure(panels, { title: `Fig. 4: metastable clusters on the circle (n = ${args.n})` }));
       }
       writeFileSync(join(out, 'summary.json'), JSON.stringify({ args, seed, rows }) + '\n');
     }
