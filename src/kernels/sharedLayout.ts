@@ -33,13 +33,14 @@ export const C = {
   /**
    * The WebAssembly jobs (src/kernels/wasm/wasmChunks.ts) work on the shared wasm memory with the
    * layout of src/kernels/wasm/driftLayout.ts: its float64 offsets (W, U, SHIFT, ROWSUM above and
-   * these), leading dimensions, padded sizes, and the finish flags.
+   * these), leading dimensions, padded sizes, and the finish flags; WVP the packed values, COMMON 1
+   * when one common shift (CF.COMMON_SHIFT) serves every row.
    */
-  WA: 20, WBT: 21, WV: 22, WPROJ: 23, LDW: 24, LDBT: 25, LDV: 26, N4: 27, D4: 28, NORMALIZE: 29, PROJECT: 30,
+  WA: 20, WBT: 21, WV: 22, WPROJ: 23, LDW: 24, WVP: 25, LDV: 26, N4: 27, D4: 28, NORMALIZE: 29, PROJECT: 30, COMMON: 31,
 } as const;
 
 /** Float64 slot indices of the control block (same buffer, viewed as Float64Array). */
-export const CF = { BETA: 16 } as const;
+export const CF = { BETA: 16, COMMON_SHIFT: 17 } as const;
 
 /** Bytes of the control block: 32 Int32 slots, the upper half doubling as 16 Float64 slots. */
 export const CONTROL_BYTES = 256;

@@ -7,10 +7,8 @@ import { commonShift } from '../kernels/commonShift.ts';
 import { fastExp } from '../kernels/exp.ts';
 import { gemmAbt } from '../kernels/gemmAbt.ts';
 import { PARALLEL_MIN_WORK, parallelDrift } from '../kernels/parallelDrift.ts';
-import { poolThreads } from '../kernels/pool.ts';
 import { driftKernel } from '../kernels/kernelChoice.ts';
-import { wasmDrift } from '../kernels/wasm/wasmDrift.ts';
-import { wasmParallelDrift } from '../kernels/wasm/wasmParallelDrift.ts';
+import { wasmScaledDrift } from '../kernels/wasm/pathChoice.ts';
 import { projectTangentInPlace } from './projectTangent.ts';
 
 /**
@@ -129,8 +127,9 @@ function scratch(slot: number, size: number): Float64Array {
 /**
  * Computes the drift in scaled form from the shifted weights (see {@link ScaledDrift}) on the
  * WebAssembly SIMD kernels (src/kernels/wasm), or on the TypeScript ones where those are selected
- * (src/kernels/kernelChoice.ts) or unavailable; above {@link PARALLEL_MIN_WORK} multiply-adds on the
- * worker pool of src/kernels/pool.ts. With `transient`, `logScale` and `rowSum` live in scratch memory
+ * (src/kernels/kernelChoice.ts) or unavailable. The wasm kernels run on one thread or on the worker
+ * pool of src/kernels/pool.ts by measured cost (src/kernels/wasm/pathChoice.ts); the TypeScript ones
+ * on the pool above {@link PARALLEL_MIN_WORK} multiply-adds. With `transient`, `logScale` and `rowSum` live in scratch memory
  * that the next call overwrites: callers that use them at once (velocity, the layer) save two
  * allocations, each of which costs microseconds at small n. `out` (length n d, not aliasing X)
  * receives U instead of a new array. With `project`, U_i is replaced by P^perp_{x_i} U_i (linear, so
@@ -152,14 +151,13 @@ export function scaledDrift(X: Tokens, params: AttentionParams, transient = fals
   let finished = false;
   const wasm = driftKernel() === 'wasm';
   const finish = { normalize: !usa, project: project ? X.data : null };
-  // On one thread the serial wasm path is the faster one (common shift: half the exps).
-  if (n * n * (k + d) >= PARALLEL_MIN_WORK && n >= 64 && !(wasm && poolThreads() === 1)) {
-    if (wasm && wasmParallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum, finish)) finished = true;
-    else parallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum);
-  } else if (wasm && wasmDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum, finish)) {
-    // WebAssembly SIMD (src/kernels/wasm), normalised and projected there; the TypeScript kernels
-    // below are the reference it is tested against.
+  if (wasm && wasmScaledDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum, finish)) {
+    // WebAssembly SIMD (src/kernels/wasm), serial or pooled by measured cost (bitwise the same
+    // result), normalised and projected there; the TypeScript kernels below are the reference it is
+    // tested against.
     finished = true;
+  } else if (n * n * (k + d) >= PARALLEL_MIN_WORK && n >= 64) {
+    parallelDrift(qx.data, kx.data, vx, n, d, k, params.beta, symmetric, U, shift, rowSum);
   } else {
     const W = scratch(1, n * n);
     scoresInto(W, qx.data, kx.data, n, k, symmetric, false);

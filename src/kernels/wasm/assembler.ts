@@ -109,6 +109,7 @@ export class FunctionBuilder {
   i32Mul(): this { return this.emit(0x6c); }
   i32And(): this { return this.emit(0x71); }
   i32Shl(): this { return this.emit(0x74); }
+  i32DivS(): this { return this.emit(0x6d); }
   i32LtS(): this { return this.emit(0x48); }
   i32GtS(): this { return this.emit(0x4a); }
   i32GeS(): this { return this.emit(0x4e); }
@@ -130,6 +131,8 @@ export class FunctionBuilder {
   i64x2ExtractLane(lane: 0 | 1): this { return this.simd(0x1d, lane); }
   i64x2ShrS(): this { return this.simd(0xcc); }
   v128And(): this { return this.simd(0x4e); }
+  /** a & ~b. */
+  v128AndNot(): this { return this.simd(0x4f); }
   f64x2Add(): this { return this.simd(0xf0); }
   f64x2Sub(): this { return this.simd(0xf1); }
   f64x2Mul(): this { return this.simd(0xf2); }
@@ -148,9 +151,10 @@ export class FunctionBuilder {
   // --- structured control
   /**
    * for (i = start; i < end; i += step) body, with `start` and `end` emitted by callbacks (each
-   * leaves one i32) and `end` re-evaluated every iteration (keep it a local or a constant).
+   * leaves one i32) and `end` re-evaluated every iteration (keep it a local or a constant); `step` a
+   * constant or an i32 local.
    */
-  forRange(i: Local, start: () => void, end: () => void, step: number, body: () => void): this {
+  forRange(i: Local, start: () => void, end: () => void, step: number | Local, body: () => void): this {
     start();
     this.set(i);
     this.emit(0x02, 0x40); // block
@@ -158,7 +162,9 @@ export class FunctionBuilder {
     this.get(i); end(); this.i32GeS();
     this.emit(0x0d, 1); // br_if to the block's end
     body();
-    this.get(i).i32(step).i32Add().set(i);
+    this.get(i);
+    if (typeof step === 'number') this.i32(step); else this.get(step);
+    this.i32Add().set(i);
     this.emit(0x0c, 0); // br to the loop's start
     this.emit(0x0b, 0x0b);
     return this;

@@ -15,9 +15,13 @@ export const MAX_BYTES = 1 << 30;
 export interface DriftLayout {
   readonly n: number; readonly d: number; readonly k: number;
   readonly n4: number; readonly d4: number;
-  /** Leading dimensions of W (n4 x ldW), BT = kx^T (k x ldBT) and of VX, U and X (n4 x ldV). */
-  readonly ldW: number; readonly ldBT: number; readonly ldV: number;
-  readonly oA: number; readonly oBT: number; readonly oW: number; readonly oV: number; readonly oU: number;
+  /** Leading dimensions of W (n4 x ldW) and of VX, U and X (n4 x ldV). */
+  readonly ldW: number; readonly ldV: number;
+  /**
+   * Offsets: A = qx (n4 x k, zero padding rows), BT = kx^T and VP = VX as gemm's packed right
+   * operands (strips of 4 columns: k x n4 and n x d4), W, VX, U, the row sums and shifts, X, staging.
+   */
+  readonly oA: number; readonly oBT: number; readonly oW: number; readonly oV: number; readonly oVP: number; readonly oU: number;
   readonly oSum: number; readonly oShift: number; readonly oX: number; readonly oStage: number;
   /** Entries in all, from index 0. */
   readonly total: number;
@@ -41,32 +45,31 @@ export function paddedLd(ld: number, rows: number): number {
 /** The layout of an n x d drift with k-dimensional scores. */
 export function driftLayout(n: number, d: number, k: number): DriftLayout {
   const n4 = up4(n), d4 = up4(d);
-  // Column walks: the blocked mirror of W (32 rows), and gemm's k-loop down its right operand (BT in
-  // the scores, k rows; VX in the weighted sum, n rows).
+  // Column walks: the blocked mirror of W (32 rows) and the packing of VX into strips (n rows);
+  // gemm's right operands are packed into contiguous strips and need no padding.
   const ldW = paddedLd(n4, 32);
-  const ldBT = paddedLd(n4, k);
   const ldV = paddedLd(d4, n4);
-  // A = qx (n4 x k), BT, W, VX, U, rowSum, shift, X, and dense staging for kx, vx, x and the result.
-  const oA = HEAP_BASE, oBT = oA + n4 * k, oW = oBT + k * ldBT, oV = oW + n4 * ldW, oU = oV + n4 * ldV;
+  const oA = HEAP_BASE, oBT = oA + n4 * k, oW = oBT + k * n4, oV = oW + n4 * ldW, oVP = oV + n4 * ldV, oU = oVP + n * d4;
   const oSum = oU + n4 * ldV, oShift = oSum + n4, oX = oShift + n4, oStage = oX + n4 * ldV;
-  return { n, d, k, n4, d4, ldW, ldBT, ldV, oA, oBT, oW, oV, oU, oSum, oShift, oX, oStage, total: oStage + n * Math.max(k, d) };
+  return { n, d, k, n4, d4, ldW, ldV, oA, oBT, oW, oV, oVP, oU, oSum, oShift, oX, oStage, total: oStage + n4 * Math.max(k, d) };
 }
 
 /**
- * Copies qx, kx (transposed) and vx into the padded layout: bulk copies (memcpy) into the memory,
- * padding and transposition inside the module.
+ * Copies qx, kx and vx into the padded layout: bulk copies (memcpy) into the memory, padding,
+ * transposition and packing into gemm's strips inside the module.
  */
 export function packInputs(
   kern: DriftExports, F: Float64Array, L: DriftLayout, qx: Float64Array, kx: Float64Array, vx: Float64Array, symmetric: boolean,
 ): void {
-  const { n, d, k, n4, ldBT, ldV } = L;
+  const { n, d, k, n4, d4, ldV } = L;
   F.set(qx.subarray(0, n * k), L.oA);
   F.fill(0, L.oA + n * k, L.oA + n4 * k);
   if (symmetric) {
-    kern.transposePad(L.oA * 8, L.oBT * 8, n, k, ldBT);
+    kern.packT(L.oA * 8, L.oBT * 8, n4, k, k);
   } else {
     F.set(kx.subarray(0, n * k), L.oStage);
-    kern.transposePad(L.oStage * 8, L.oBT * 8, n, k, ldBT);
+    F.fill(0, L.oStage + n * k, L.oStage + n4 * k);
+    kern.packT(L.oStage * 8, L.oBT * 8, n4, k, k);
   }
   if (d === ldV) {
     F.set(vx.subarray(0, n * d), L.oV);
@@ -75,6 +78,7 @@ export function packInputs(
     F.set(vx.subarray(0, n * d), L.oStage);
     kern.repack(L.oStage * 8, L.oV * 8, n, d, d, ldV, n4 - n);
   }
+  kern.packN(L.oV * 8, L.oVP * 8, n, d4, ldV);
 }
 
 /**

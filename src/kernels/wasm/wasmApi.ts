@@ -18,12 +18,14 @@ export function wasmApi(): WasmApi | undefined {
 
 /** The exports of the drift module (see src/kernels/wasm/driftModule.ts for the contracts; addresses in bytes). */
 export interface DriftExports {
-  gemm(A: number, B: number, C: number, m: number, k: number, nc: number, lda: number, ldb: number, ldc: number, upper: number, rowOffset: number): void;
-  softmaxCommon(W: number, n: number, ld: number, beta: number, c: number, rowSum: number): void;
+  gemm(A: number, B: number, C: number, m: number, k: number, nc: number, lda: number, ldc: number, upper: number, rowOffset: number): void;
+  packT(src: number, dst: number, rows: number, k: number, ld: number): void;
+  packN(src: number, dst: number, rows: number, cols: number, ld: number): void;
+  softmaxCommon(W: number, i0: number, i1: number, n: number, ld: number, beta: number, c: number): void;
+  rowSums(W: number, rows: number, n: number, ld: number, rowSum: number): void;
   softmaxRowMax(W: number, rows: number, n: number, ld: number, beta: number, shift: number, rowSum: number): void;
   mirrorRows(W: number, i0: number, i1: number, n: number, ld: number): void;
   expArray(src: number, dst: number, groups: number): void;
-  transposePad(src: number, dst: number, rows: number, cols: number, ld: number): void;
   repack(src: number, dst: number, rows: number, cols: number, ldSrc: number, ldDst: number, zeroRows: number): void;
   finish(U: number, X: number, n: number, width: number, ld: number, rowSum: number, normalize: number, project: number): void;
 }

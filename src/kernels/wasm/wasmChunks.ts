@@ -4,12 +4,15 @@ import type { DriftExports } from './wasmApi.ts';
 /**
  * One chunk of the pool's WebAssembly drift (src/kernels/wasm/wasmParallelDrift.ts), run identically
  * by the main thread and the workers, each with its own instance on the shared memory. Chunk c covers
- * the padded rows [c R, min(n4, (c + 1) R)), R a multiple of 4.
+ * the padded rows [c R, min(n4, (c + 1) R)), R a multiple of 4. The kernels are those of the serial
+ * path (src/kernels/wasm/wasmDrift.ts) on the chunk's rows, so the result is bitwise the serial one.
  * - WASM_SCORES: S_ij = <qx_i, kx_j> for those rows; when symmetric only the tiles from the diagonal
- *   on, then mirrored to (j, i). The mirror writes rows of later chunks, but only below their diagonal
- *   blocks, which their own products never write.
- * - WASM_ROWS: the row-maximum softmax of those rows (eq. 2.4), U_i = sum_j w_ij V x_j, then the
- *   normalisation and projection flags of the job. Rows are independent: no barrier inside the job.
+ *   on, then (with the common shift) their exps, and the mirror to (j, i). The mirror writes rows of
+ *   later chunks, but only left of their diagonal blocks, which their own products and exps never
+ *   write.
+ * - WASM_ROWS: the row sums (common shift) or the row-maximum softmax (eq. 2.4) of those rows,
+ *   U_i = sum_j w_ij V x_j, then the normalisation and projection flags of the job. Rows are
+ *   independent: no barrier inside the job.
  */
 export function runWasmChunk(ctrl: Int32Array, ctrlF: Float64Array, kern: DriftExports, chunk: number): void {
   const n = ctrl[C.N], n4 = ctrl[C.N4], R = ctrl[C.CHUNK_ROWS];
@@ -18,16 +21,19 @@ export function runWasmChunk(ctrl: Int32Array, ctrlF: Float64Array, kern: DriftE
   const m = i1 - i0, rows = Math.min(i1, n) - i0;
   const ldW = ctrl[C.LDW], ldV = ctrl[C.LDV];
   const oW = ctrl[C.W] * 8;
+  const common = ctrl[C.COMMON] === 1;
   if (ctrl[C.JOB] === JOB.WASM_SCORES) {
     const k = ctrl[C.K], sym = ctrl[C.SYM] === 1;
-    kern.gemm(ctrl[C.WA] * 8 + i0 * k * 8, ctrl[C.WBT] * 8, oW + i0 * ldW * 8, m, k, n4, k, ctrl[C.LDBT], ldW, sym ? 1 : 0, i0);
-    if (sym && rows > 0) kern.mirrorRows(oW, i0, i0 + rows, n, ldW);
+    kern.gemm(ctrl[C.WA] * 8 + i0 * k * 8, ctrl[C.WBT] * 8, oW + i0 * ldW * 8, m, k, n4, k, ldW, sym ? 1 : 0, i0);
+    if (rows > 0 && common) kern.softmaxCommon(oW, i0, i0 + rows, n, ldW, ctrlF[CF.BETA], ctrlF[CF.COMMON_SHIFT]);
+    else if (rows > 0 && sym) kern.mirrorRows(oW, i0, i0 + rows, n, ldW);
     return;
   }
   const oSum = ctrl[C.ROWSUM] * 8 + i0 * 8;
-  if (rows > 0) kern.softmaxRowMax(oW + i0 * ldW * 8, rows, n, ldW, ctrlF[CF.BETA], ctrl[C.SHIFT] * 8 + i0 * 8, oSum);
+  if (rows > 0 && common) kern.rowSums(oW + i0 * ldW * 8, rows, n, ldW, oSum);
+  else if (rows > 0) kern.softmaxRowMax(oW + i0 * ldW * 8, rows, n, ldW, ctrlF[CF.BETA], ctrl[C.SHIFT] * 8 + i0 * 8, oSum);
   const oU = ctrl[C.U] * 8 + i0 * ldV * 8;
-  kern.gemm(oW + i0 * ldW * 8, ctrl[C.WV] * 8, oU, m, n, ctrl[C.D4], ldW, ldV, ldV, 0, 0);
+  kern.gemm(oW + i0 * ldW * 8, ctrl[C.WVP] * 8, oU, m, n, ctrl[C.D4], ldW, ldV, 0, 0);
   const normalize = ctrl[C.NORMALIZE], project = ctrl[C.PROJECT];
   if (rows > 0 && (normalize || project)) {
     kern.finish(oU, ctrl[C.WPROJ] * 8 + i0 * ldV * 8, rows, ctrl[C.D4], ldV, oSum, normalize, project);

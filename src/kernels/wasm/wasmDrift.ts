@@ -60,13 +60,31 @@ export function driftMemory(instance: DriftInstance, elements: number): Float64A
 }
 
 /**
+ * The common shift of symmetric scores (src/kernels/commonShift.ts) from their diagonal S_ii =
+ * sum_p qx_ip^2, summed in the order and rounding of the wasm gemm's (one f64 product added to the
+ * running sum per p, starting from 0), so it equals the diagonal the score kernel writes. Computing
+ * it here rather than reading it back lets the pool's score job apply the exps at once, and gives
+ * the serial and pool paths the same shift.
+ */
+export function gramCommonShift(qx: Float64Array, n: number, k: number, beta: number, scratch: Float64Array): number | null {
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let p = i * k, e = p + k; p < e; p++) s += qx[p] * qx[p];
+    scratch[i] = s;
+  }
+  return commonShift(scratch, n, 0, 0, beta);
+}
+
+/**
  * The scaled attention drift of eq. (2.3) on the WebAssembly SIMD kernels, single-threaded: the
  * contract of parallelDrift in src/kernels/parallelDrift.ts (U_i = sum_j exp(beta (S_ij - m_i)) V x_j
  * with S_ij = <qx_i, kx_j>, the shifts m_i and the row sums, before SA normalisation) and the same
  * shift rule as the TypeScript softmax (softmaxRowsInPlace): for symmetric scores one common shift
  * c = max_i S_ii when beta (c - min_i S_ii) < 600, each row's maximum otherwise. `finish` optionally
- * normalises and projects U in the module (see {@link WasmDriftFinish}). Returns false (and writes
- * nothing) where the module is unavailable or the working set exceeds 1 GiB.
+ * normalises and projects U in the module (see {@link WasmDriftFinish}). The result is bitwise that
+ * of the pool path (wasmParallelDrift): the same kernels on the same rows in the same order, only
+ * split into row chunks there. Returns false (and writes nothing) where the module is unavailable or
+ * the working set exceeds 1 GiB.
  */
 export function wasmDrift(
   qx: Float64Array, kx: Float64Array, vx: Float64Array, n: number, d: number, k: number, beta: number,
@@ -79,31 +97,24 @@ export function wasmDrift(
   if (L.total * 8 > MAX_BYTES) return false;
   const kern = inst.kernels;
   const F = driftMemory(inst, L.total);
-  const { n4, d4, ldW, ldBT, ldV } = L;
+  const { n4, d4, ldW, ldV } = L;
   packInputs(kern, F, L, qx, kx, vx, symmetric);
-  let common = false;
-  if (symmetric) {
-    kern.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldBT, ldW, 1, 0);
-    // The shift rule of the TypeScript softmax (softmaxRowsInPlace), shared.
-    const c = commonShift(F, n, ldW, L.oW, beta);
-    if (c !== null) {
-      common = true;
-      kern.softmaxCommon(L.oW * 8, n, ldW, beta, c, L.oSum * 8);
-      shift.fill(c, 0, n);
-    }
-  }
-  if (!common) {
-    // Symmetric scores already have their upper triangle: mirror it rather than recompute.
+  const oProj = finish.project !== null ? packTokens(kern, F, L, finish.project, vx) : L.oV;
+  const c = symmetric ? gramCommonShift(qx, n, k, beta, shift) : null;
+  kern.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldW, symmetric ? 1 : 0, 0);
+  if (c !== null) {
+    kern.softmaxCommon(L.oW * 8, 0, n, n, ldW, beta, c);
+    kern.rowSums(L.oW * 8, n, n, ldW, L.oSum * 8);
+    shift.fill(c, 0, n);
+  } else {
+    // Symmetric scores have their upper triangle only: mirror it rather than recompute.
     if (symmetric) kern.mirrorRows(L.oW * 8, 0, n, n, ldW);
-    else kern.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldBT, ldW, 0, 0);
     kern.softmaxRowMax(L.oW * 8, n, n, ldW, beta, L.oShift * 8, L.oSum * 8);
     shift.set(F.subarray(L.oShift, L.oShift + n));
   }
-  kern.gemm(L.oW * 8, L.oV * 8, L.oU * 8, n4, n, d4, ldW, ldV, ldV, 0, 0);
-  const x = finish.project;
-  if (finish.normalize || x !== null) {
-    const oProj = x !== null ? packTokens(kern, F, L, x, vx) : L.oV;
-    kern.finish(L.oU * 8, oProj * 8, n, d4, ldV, L.oSum * 8, finish.normalize ? 1 : 0, x !== null ? 1 : 0);
+  kern.gemm(L.oW * 8, L.oVP * 8, L.oU * 8, n4, n, d4, ldW, ldV, 0, 0);
+  if (finish.normalize || finish.project !== null) {
+    kern.finish(L.oU * 8, oProj * 8, n, d4, ldV, L.oSum * 8, finish.normalize ? 1 : 0, finish.project !== null ? 1 : 0);
   }
   unpackResult(kern, F, L, U, rowSum);
   return true;

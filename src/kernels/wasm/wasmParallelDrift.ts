@@ -3,14 +3,15 @@ import { C, CF, JOB } from '../sharedLayout.ts';
 import { MAX_BYTES, driftLayout, packInputs, packTokens, unpackResult } from './driftLayout.ts';
 import { sharedDriftInstance } from './sharedDrift.ts';
 import type { WasmDriftFinish } from './wasmDrift.ts';
-import { driftMemory } from './wasmDrift.ts';
+import { driftMemory, gramCommonShift } from './wasmDrift.ts';
 
 /**
  * The scaled attention drift of eq. (2.3) on the WebAssembly SIMD kernels and the worker pool of
- * src/kernels/pool.ts: same contract as wasmDrift (src/kernels/wasm/wasmDrift.ts) except that every
- * row takes its own maximum as shift. Two jobs over row chunks (src/kernels/wasm/wasmChunks.ts): the
- * scores, then softmax, weighted sum and finish. Returns false (writing nothing) where the runtime has
- * no shared WebAssembly memory or the working set exceeds 1 GiB.
+ * src/kernels/pool.ts: the contract of wasmDrift (src/kernels/wasm/wasmDrift.ts), and bitwise its
+ * result (same shift rule, same kernels on the same rows; src/kernels/wasm/wasmChunks.ts). Two jobs
+ * over row chunks: the scores (with the common shift also their exps), then the softmax or row sums,
+ * weighted sum and finish. Returns false (writing nothing) where the runtime has no shared
+ * WebAssembly memory or the working set exceeds 1 GiB.
  */
 export function wasmParallelDrift(
   qx: Float64Array, kx: Float64Array, vx: Float64Array, n: number, d: number, k: number, beta: number,
@@ -23,20 +24,24 @@ export function wasmParallelDrift(
   const F = driftMemory(inst, L.total);
   packInputs(inst.kernels, F, L, qx, kx, vx, symmetric);
   const oProj = finish.project !== null ? packTokens(inst.kernels, F, L, finish.project, vx) : L.oV;
+  const c = symmetric ? gramCommonShift(qx, n, k, beta, shift) : null;
   const { ctrl, ctrlF } = control();
   ctrl[C.N] = n; ctrl[C.D] = d; ctrl[C.K] = k; ctrl[C.SYM] = symmetric ? 1 : 0;
-  ctrl[C.N4] = L.n4; ctrl[C.D4] = L.d4; ctrl[C.LDW] = L.ldW; ctrl[C.LDBT] = L.ldBT; ctrl[C.LDV] = L.ldV;
+  ctrl[C.N4] = L.n4; ctrl[C.D4] = L.d4; ctrl[C.LDW] = L.ldW; ctrl[C.WVP] = L.oVP; ctrl[C.LDV] = L.ldV;
   ctrl[C.WA] = L.oA; ctrl[C.WBT] = L.oBT; ctrl[C.W] = L.oW; ctrl[C.WV] = L.oV; ctrl[C.U] = L.oU;
   ctrl[C.ROWSUM] = L.oSum; ctrl[C.SHIFT] = L.oShift; ctrl[C.WPROJ] = oProj;
   ctrl[C.NORMALIZE] = finish.normalize ? 1 : 0; ctrl[C.PROJECT] = finish.project !== null ? 1 : 0;
   ctrlF[CF.BETA] = beta;
+  ctrl[C.COMMON] = c !== null ? 1 : 0;
+  ctrlF[CF.COMMON_SHIFT] = c ?? 0;
   // About 8 chunks per thread balance the triangular score job; multiples of 4 rows suit the 4 x 4 tile.
   const rows = Math.max(4, Math.ceil(L.n4 / (8 * poolThreads()) / 4) * 4);
   ctrl[C.CHUNK_ROWS] = rows;
   const chunks = Math.ceil(L.n4 / rows);
   runJob(JOB.WASM_SCORES, chunks);
   runJob(JOB.WASM_ROWS, chunks);
-  shift.set(F.subarray(L.oShift, L.oShift + n));
+  if (c !== null) shift.fill(c, 0, n);
+  else shift.set(F.subarray(L.oShift, L.oShift + n));
   unpackResult(inst.kernels, F, L, U, rowSum);
   return true;
 }

@@ -16,8 +16,8 @@ describe('driftLayout', () => {
       const L = driftLayout(n, d, k);
       expect(L.n4 % 4 === 0 && L.d4 % 4 === 0 && L.n4 >= n && L.d4 >= d).toBe(true);
       const blocks: [number, number][] = [
-        [L.oA, L.n4 * k], [L.oBT, k * L.ldBT], [L.oW, L.n4 * L.ldW], [L.oV, L.n4 * L.ldV], [L.oU, L.n4 * L.ldV],
-        [L.oSum, L.n4], [L.oShift, L.n4], [L.oX, L.n4 * L.ldV], [L.oStage, n * Math.max(k, d)],
+        [L.oA, L.n4 * k], [L.oBT, k * L.n4], [L.oW, L.n4 * L.ldW], [L.oV, L.n4 * L.ldV], [L.oVP, n * L.d4], [L.oU, L.n4 * L.ldV],
+        [L.oSum, L.n4], [L.oShift, L.n4], [L.oX, L.n4 * L.ldV], [L.oStage, L.n4 * Math.max(k, d)],
       ];
       let end = HEAP_BASE;
       for (const [o, size] of blocks) {

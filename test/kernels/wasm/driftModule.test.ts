@@ -19,52 +19,83 @@ describe('the WebAssembly drift module', () => {
     expect(driftKernels()).not.toBeNull();
   });
 
-  it('expArray agrees with Math.exp to 2e-15 relative on [-708, 709], gives e^-708 below -708, 1 at 0, and keeps NaN', () => {
+  it('expArray agrees with Math.exp to 2e-15 relative on [-708, 709] (the stated bound), gives 0 below -708, 1 at 0, and keeps NaN', () => {
     const inst = kernels(), K = inst.kernels;
     const rng = new Rng(41);
     const count = 40_000; // a multiple of 4 (groups of two f64x2 vectors)
     const o = HEAP_BASE;
     const F = driftMemory(inst, o + 2 * count);
     for (let i = 0; i < count; i++) F[o + i] = i % 2 === 0 ? -708 + 1417 * rng.uniform() : -50 * rng.uniform();
-    F.set([0, -0, NaN, -708.5, -1e-300, 1e-300, -745, -Infinity], o);
+    F.set([0, -0, NaN, -708.5, -1e-300, 1e-300, -745, -Infinity, -708, 709, -1e308, -1e6], o);
     K.expArray(o * 8, (o + count) * 8, count / 4);
     const tol = 2e-15;
     let worst = 0, at = 0;
-    for (let i = 8; i < count; i++) {
+    for (let i = 12; i < count; i++) {
       const e = Math.exp(F[o + i]);
       const r = Math.abs(F[o + count + i] - e) / e;
       if (r > worst) { worst = r; at = F[o + i]; }
     }
     expect(worst, `max rel err ${worst} at x = ${at} vs tol ${tol}`).toBeLessThan(tol);
-    const head = Array.from(F.subarray(o + count, o + count + 8));
+    const head = Array.from(F.subarray(o + count, o + count + 12));
     expect(head[0]).toBe(1);
     expect(head[1]).toBe(1);
     expect(Number.isNaN(head[2])).toBe(true);
     expect(head[4]).toBe(1);
     expect(head[5]).toBe(1);
-    // Below -708 the input is raised to -708: a weight of 3.3e-308, negligible in any row sum >= e^-600.
-    for (const t of [3, 6, 7]) expect(Math.abs(head[t] - Math.exp(-708)) / Math.exp(-708), `entry ${t}`).toBeLessThan(tol);
+    // Below -708 (down to -Infinity) the weight underflows to exactly 0: an absolute error < e^-708.
+    for (const t of [3, 6, 7, 10, 11]) expect(head[t], `entry ${t} (x = ${F[o + t]})`).toBe(0);
+    for (const t of [8, 9]) expect(Math.abs(head[t] - Math.exp(F[o + t])) / Math.exp(F[o + t]), `x = ${F[o + t]}`).toBeLessThan(tol);
   });
 
-  it('gemm computes C = A B on 4 x 4 tiles to 1e-14 of sum_p |a_ip b_pj|, and with upper only the tiles meeting j >= i', () => {
+  it('gemm computes C = A B (B packed in strips by packN, or B = S^T by packT) to 1e-14 of sum_p |a_ip b_pj|, and with upper only the tiles meeting j >= i', () => {
     const inst = kernels(), K = inst.kernels;
     const rng = new Rng(42);
-    for (const [m, k, nc] of [[4, 1, 4], [8, 3, 12], [16, 64, 8], [36, 17, 40]]) {
-      const oA = HEAP_BASE, oB = oA + m * k, oC = oB + k * nc;
-      const F = driftMemory(inst, oC + m * nc);
-      for (let t = oA; t < oC; t++) F[t] = rng.normal();
-      for (const upper of [0, 1]) {
-        F.fill(NaN, oC, oC + m * nc);
-        K.gemm(oA * 8, oB * 8, oC * 8, m, k, nc, k, nc, nc, upper, 0);
-        let worst = 0;
-        for (let i = 0; i < m; i++) for (let j = 0; j < nc; j++) {
-          const got = F[oC + i * nc + j];
-          if (upper && (j & ~3) < (i & ~3)) { expect(Number.isNaN(got), `(${i},${j}) below the diagonal tiles stays untouched`).toBe(true); continue; }
-          let s = 0, a = 0;
-          for (let p = 0; p < k; p++) { s += F[oA + i * k + p] * F[oB + p * nc + j]; a += Math.abs(F[oA + i * k + p] * F[oB + p * nc + j]); }
-          worst = Math.max(worst, Math.abs(got - s) / a);
+    // k = 2000 makes several column blocks of the kernel's L2 blocking (32768 entries of B).
+    for (const [m, k, nc] of [[4, 1, 4], [8, 3, 12], [16, 64, 8], [36, 17, 40], [8, 2000, 68]]) {
+      for (const via of ['packN', 'packT'] as const) {
+        // B row-major k x nc (ld nc + 4 to exercise the stride), or its transpose S (nc x k) for packT.
+        const ldB = nc + 4;
+        const oA = HEAP_BASE, oB = oA + m * k, oS = oB + k * ldB, oP = oS + nc * k, oC = oP + k * nc;
+        const F = driftMemory(inst, oC + m * nc);
+        for (let t = oA; t < oP; t++) F[t] = rng.normal();
+        const b = (p: number, j: number) => (via === 'packN' ? F[oB + p * ldB + j] : F[oS + j * k + p]);
+        if (via === 'packN') K.packN(oB * 8, oP * 8, k, nc, ldB);
+        else K.packT(oS * 8, oP * 8, nc, k, k);
+        let misplaced = 0;
+        for (let j = 0; j < nc; j++) for (let p = 0; p < k; p++) if (F[oP + (j >> 2) * k * 4 + p * 4 + (j & 3)] !== b(p, j)) misplaced++;
+        expect(misplaced, `${via} k ${k} nc ${nc}: strip entries not equal to B's`).toBe(0);
+        for (const upper of [0, 1]) {
+          F.fill(NaN, oC, oC + m * nc);
+          K.gemm(oA * 8, oP * 8, oC * 8, m, k, nc, k, nc, upper, 0);
+          let worst = 0;
+          for (let i = 0; i < m; i++) for (let j = 0; j < nc; j++) {
+            const got = F[oC + i * nc + j];
+            if (upper && (j & ~3) < (i & ~3)) { expect(Number.isNaN(got), `(${i},${j}) below the diagonal tiles stays untouched`).toBe(true); continue; }
+            let s = 0, a = 0;
+            for (let p = 0; p < k; p++) { s += F[oA + i * k + p] * b(p, j); a += Math.abs(F[oA + i * k + p] * b(p, j)); }
+            worst = Math.max(worst, Math.abs(got - s) / a);
+          }
+          expect(worst, `${via} m ${m} k ${k} nc ${nc} upper ${upper}: err ${worst} vs tol 1e-14`).toBeLessThan(1e-14);
         }
-        expect(worst, `m ${m} k ${k} nc ${nc} upper ${upper}: err ${worst} vs tol 1e-14`).toBeLessThan(1e-14);
+      }
+    }
+  });
+
+  it('gemm sums each entry in the order of a plain loop (bitwise), so the Gram diagonal of gramCommonShift is the one it writes', () => {
+    const inst = kernels(), K = inst.kernels;
+    const rng = new Rng(44);
+    for (const [n, k] of [[1, 1], [5, 3], [12, 700]]) {
+      const n4 = (n + 3) & ~3;
+      const oA = HEAP_BASE, oP = oA + n4 * k, oC = oP + n4 * k;
+      const F = driftMemory(inst, oC + n4 * n4);
+      F.fill(0, oA, oP);
+      for (let t = 0; t < n * k; t++) F[oA + t] = rng.normal();
+      K.packT(oA * 8, oP * 8, n4, k, k);
+      K.gemm(oA * 8, oP * 8, oC * 8, n4, k, n4, k, n4, 0, 0);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += F[oA + i * k + p] * F[oA + j * k + p];
+        expect(F[oC + i * n4 + j], `n ${n} k ${k}: (${i}, ${j})`).toBe(s);
       }
     }
   });
@@ -72,7 +103,7 @@ describe('the WebAssembly drift module', () => {
   it('softmaxCommon and softmaxRowMax give the TypeScript softmax (weights, shifts, row sums) to 1e-14, with zeroed padding', () => {
     const inst = kernels(), K = inst.kernels;
     const rng = new Rng(43);
-    for (const [n, beta] of [[1, 1], [5, 3], [13, 40], [32, 0], [30, 1000]]) {
+    for (const [n, beta] of [[1, 1], [5, 3], [13, 40], [32, 0], [30, 1000], [7, 1e6], [2, 1e6]]) {
       const n4 = (n + 3) & ~3;
       // A symmetric Gram-like score matrix (unit diagonal, |S_ij| <= 1) and a non-symmetric one.
       const sym = new Float64Array(n * n), gen = new Float64Array(n * n);
@@ -91,7 +122,10 @@ describe('the WebAssembly drift module', () => {
           if (j < n && (!symmetric || j >= i)) F[oW + i * n4 + j] = S[i * n + j];
           else if (j >= n) F[oW + i * n4 + j] = 0; // the score kernel leaves 0 in padding columns
         }
-        if (symmetric) K.softmaxCommon(oW * 8, n, n4, beta, shiftRef[0], oSum * 8);
+        if (symmetric) {
+          K.softmaxCommon(oW * 8, 0, n, n, n4, beta, shiftRef[0]);
+          K.rowSums(oW * 8, n, n, n4, oSum * 8);
+        }
         else K.softmaxRowMax(oW * 8, n, n, n4, beta, oShift * 8, oSum * 8);
         let worst = 0;
         for (let i = 0; i < n; i++) {

@@ -21,7 +21,8 @@ describe('without WebAssembly', () => {
     vi.stubGlobal('WebAssembly', undefined);
     const { driftKernels } = await import('../../../src/kernels/wasm/wasmDrift.ts');
     const { sharedDriftInstance } = await import('../../../src/kernels/wasm/sharedDrift.ts');
-    const { driftKernel } = await import('../../../src/kernels/kernelChoice.ts');
+    const { driftKernel, setDriftKernel } = await import('../../../src/kernels/kernelChoice.ts');
+    setDriftKernel('wasm'); // also where ATTNFLOW_KERNEL=ts: this test is about the wasm choice
     const { velocity } = await import('../../../src/models/velocity.ts');
     expect(driftKernels()).toBeNull();
     expect(sharedDriftInstance()).toBeNull();

@@ -1,0 +1,84 @@
+/**
+ * `npx tsx bench/profile.ts`: where the time of one SA velocity (Q = K = V = I, beta = 1, unit tokens)
+ * goes on the WebAssembly kernels, phase by phase. The phases are the exports of
+ * src/kernels/wasm/driftModule.ts called in the order src/kernels/wasm/wasmDrift.ts calls them; each
+ * is timed on its own, repeated on the data the phases before it left (the softmax then reruns on
+ * weights, which costs the same as on scores), fastest of --reps repetitions. The pool path
+ * (src/kernels/wasm/wasmParallelDrift.ts) is timed whole and per job, and the dispatch cost as a job
+ * of empty chunks. Nothing here is in the production hot path.
+ *
+ * Options: --sizes 64x64,1024x512 (default), --reps 9, --min-time 0.05.
+ */
+import { parseArgs } from 'node:util';
+import { poolThreads, runJob, control } from '../src/kernels/pool.ts';
+import { JOB, C } from '../src/kernels/sharedLayout.ts';
+import { driftLayout, packInputs, unpackResult } from '../src/kernels/wasm/driftLayout.ts';
+import { driftKernels, driftMemory, gramCommonShift, wasmDrift } from '../src/kernels/wasm/wasmDrift.ts';
+import { wasmParallelDrift } from '../src/kernels/wasm/wasmParallelDrift.ts';
+import { velocityInto } from '../src/models/velocity.ts';
+import { Rng } from '../src/random/rng.ts';
+import { uniformSphere } from '../src/random/sphere.ts';
+import { timePerCall } from './timing.ts';
+
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '64x64,1024x512' }, reps: { type: 'string', default: '9' }, 'min-time': { type: 'string', default: '0.05' } },
+  strict: true,
+});
+const sizes = values.sizes.split(',').map((s) => s.split('x').map(Number) as [number, number]);
+const reps = Number(values.reps), minTime = Number(values['min-time']);
+const t = (fn: () => unknown) => timePerCall(fn, { reps, minTime, budget: 30 }).min;
+const us = (s: number) => (s * 1e6 < 100 ? (s * 1e6).toFixed(1) : (s * 1e6).toFixed(0));
+
+const inst = driftKernels();
+if (!inst) throw new Error('no WebAssembly SIMD in this runtime');
+const K = inst.kernels;
+
+for (const [n, d] of sizes) {
+  const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
+  const x = X.data, k = d, beta = 1;
+  const L = driftLayout(n, d, k);
+  const F = driftMemory(inst, L.total);
+  const { n4, d4, ldW, ldV } = L;
+  const U = new Float64Array(n * d), shift = new Float64Array(n), rowSum = new Float64Array(n);
+  let c = 0;
+  const phases: [string, () => void][] = [
+    ['copies in (pack, transpose, strips)', () => packInputs(K, F, L, x, x, x, true)],
+    ['common shift (Gram diagonal, in JS)', () => { c = gramCommonShift(x, n, k, beta, shift) ?? NaN; }],
+    ['score product (upper triangle)', () => K.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldW, 1, 0)],
+    ['softmax: exps (upper) + mirror', () => K.softmaxCommon(L.oW * 8, 0, n, n, ldW, beta, c)],
+    ['softmax: row sums', () => K.rowSums(L.oW * 8, n, n, ldW, L.oSum * 8)],
+    ['weights x values product', () => K.gemm(L.oW * 8, L.oVP * 8, L.oU * 8, n4, n, d4, ldW, ldV, 0, 0)],
+    ['normalise + project', () => K.finish(L.oU * 8, L.oV * 8, n, d4, ldV, L.oSum * 8, 1, 1)],
+    ['copies out', () => unpackResult(K, F, L, U, rowSum)],
+  ];
+  const each: number[] = [];
+  for (const [, run] of phases) { run(); each.push(t(run)); }
+  const sum = each.reduce((a, b) => a + b, 0);
+  const serial = t(() => wasmDrift(x, x, x, n, d, k, beta, true, U, shift, rowSum, { normalize: true, project: x }));
+  const total = t(() => velocityInto(X, { beta }, U, { validate: false }));
+  // The exps alone (no mirror, no sums), on the upper triangle's count of entries: expArray's loop.
+  const nExp = Math.ceil((n * (n + 1)) / 2 / 4) * 4;
+  const exps = t(() => K.expArray(L.oW * 8, L.oW * 8, nExp / 4));
+  const macs = n4 * n4 * k / 2 + n4 * n * d4;
+  console.log(`\n### n = ${n}, d = ${d} (serial wasm path; ${macs.toExponential(2)} multiply-adds, ${nExp} exps)\n`);
+  console.log('| phase | us | share |');
+  console.log('|---|---:|---:|');
+  for (let p = 0; p < phases.length; p++) console.log(`| ${phases[p][0]} | ${us(each[p])} | ${((100 * each[p]) / sum).toFixed(0)}% |`);
+  console.log(`| (of the softmax: the ${nExp} exps alone) | ${us(exps)} | ${((100 * exps) / sum).toFixed(0)}% |`);
+  console.log(`| sum of the phases | ${us(sum)} | 100% |`);
+  console.log(`| wasmDrift (serial path) whole | ${us(serial)} | |`);
+  console.log(`| velocityInto as production runs it | ${us(total)} | |`);
+  if (poolThreads() > 1) {
+    const pool = t(() => wasmParallelDrift(x, x, x, n, d, k, beta, true, U, shift, rowSum, { normalize: true, project: x }));
+    const { ctrl } = control();
+    const chunks = Math.ceil(L.n4 / ctrl[C.CHUNK_ROWS]);
+    const scores = t(() => runJob(JOB.WASM_SCORES, chunks));
+    const rows = t(() => runJob(JOB.WASM_ROWS, chunks));
+    // A job of chunks past the last row does nothing but the hand-off.
+    const saveN4 = ctrl[C.N4]; ctrl[C.N4] = 0;
+    const empty = t(() => runJob(JOB.WASM_ROWS, chunks));
+    ctrl[C.N4] = saveN4;
+    console.log(`| pool path (${poolThreads()} threads, ${chunks} chunks) whole | ${us(pool)} | |`);
+    console.log(`| pool: scores job / rows job / empty job (dispatch) | ${us(scores)} / ${us(rows)} / ${us(empty)} | |`);
+  }
+}
