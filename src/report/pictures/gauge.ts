@@ -1,5 +1,5 @@
 import { formatTick } from '../../plot/scale.ts';
-import { el, svgDocument, text } from '../../plot/svg.ts';
+import { el, num, svgDocument, text } from '../../plot/svg.ts';
 
 /**
  * The violated quantity against its tolerance on one axis (log where both are positive): the allowed
@@ -35,7 +35,7 @@ export function gaugePicture(measured: number, tolerance: number, sense: 'at-mos
   }
   if (Number.isFinite(measured)) {
     const mx = clampX(map(measured));
-    parts.push(el('path', { class: 'measured', d: `M ${mx - 6} ${y - 18} L ${mx + 6} ${y - 18} L ${mx} ${y - 8} Z`, fill: '#b2182b' }));
+    parts.push(el('path', { class: 'measured', d: `M ${num(mx - 6)} ${y - 18} L ${num(mx + 6)} ${y - 18} L ${num(mx)} ${y - 8} Z`, fill: '#b2182b' }));
     parts.push(el('line', { x1: mx, y1: y - 8, x2: mx, y2: y + 8, stroke: '#b2182b', 'stroke-width': 2.5 }));
     parts.push(text(mx, y - 22, `${quantity} ${formatTick(measured)}`, { 'text-anchor': mx > width / 2 ? 'end' : 'start', fill: '#b2182b', 'font-weight': 'bold' }));
   } else {
