@@ -28,7 +28,7 @@ function inputs(n: number, d: number, k: number, kind: 'identity' | 'Q=K' | 'gen
   return { qx, kx: kind === 'Q=K' ? qx : apply(K, k), vx: apply(V, d), x: X.data, n, d, k, symmetric: kind === 'Q=K' };
 }
 
-type Path = typeof wasmDrift;
+type Path = typeof wasmParallelDrift;
 
 function run(path: Path, a: Inputs, beta: number, normalize: boolean, project: boolean) {
   const U = new Float64Array(a.n * a.d).fill(NaN), shift = new Float64Array(a.n).fill(NaN), rowSum = new Float64Array(a.n).fill(NaN);
