@@ -70,10 +70,13 @@ export function verdictsOf(results: readonly { verdict: string }[]): string[] {
 }
 
 /** A verdict as a token for ids and CSS (letters, digits, dashes), distinct per verdict string. */
-function verdictToken(v: string): string {
+function verdictToken(v: string, known: readonly string[] = VERDICT_ORDER): string {
   const base = v.toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'none';
-  return VERDICT_ORDER.includes(v) ? base : `${base}-${[...v].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(36)}`;
+  return known.includes(v) ? base : `${base}-${[...v].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(36)}`;
 }
+
+/** The statuses of `regress compare` (src/regress/compare.ts), in the order its page lists them. */
+const REGRESS_STATUSES: readonly string[] = ['moved', 'inputs-changed', 'passed', 'skipped', 'new', 'missing'];
 
 /** Results that get a section of their own: failures, errors, and any verdict not known to pass or skip. */
 function needsSection(r: HtmlResult): boolean {
@@ -151,10 +154,10 @@ document.querySelectorAll('button.copy').forEach(function (b) {
 });
 `;
 
-function filterCss(verdicts: readonly string[]): string {
+function filterCss(verdicts: readonly string[], known: readonly string[] = VERDICT_ORDER): string {
   // Pure CSS filtering (radio buttons and :has), so the table filters with scripts off as well.
   return verdicts.map((v) => {
-    const t = verdictToken(v);
+    const t = verdictToken(v, known);
     return `body:has(#filter-${t}:checked) [data-verdict]:not([data-verdict="${t}"]){display:none}`;
   }).join('\n');
 }
@@ -321,7 +324,9 @@ export interface RegressHtmlInput {
 export function renderRegressHtml(input: RegressHtmlInput): string {
   const { report } = input;
   const rows = report.rows;
-  const statuses = verdictsOf(rows.map((r) => ({ verdict: r.status })));
+  const seen = [...new Set(rows.map((r) => r.status as string))];
+  const statuses = [...REGRESS_STATUSES.filter((s) => seen.includes(s)), ...seen.filter((s) => !REGRESS_STATUSES.includes(s))];
+  const tok = (s: string) => verdictToken(s, REGRESS_STATUSES);
   const count = (s: string) => rows.filter((r) => r.status === s).length;
   const title = `attnflow regress compare: ${input.implName}`;
   const fmt = (x: number) => (Number.isNaN(x) ? '-' : x === Infinity ? 'inf' : x === 0 ? '0' : x.toExponential(2));
@@ -335,12 +340,12 @@ export function renderRegressHtml(input: RegressHtmlInput): string {
     ['quantities', String(rows.length)],
   ];
   body.push(`<dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`);
-  body.push(`<div class="counts">${statuses.map((s) => `<div class="count" data-count="${verdictToken(s)}"><b>${count(s)}</b><span class="v ${s === 'passed' ? 'v-passed' : s === 'moved' || s === 'inputs-changed' ? 'v-failed' : 'v-skipped'}">${esc(s)}</span></div>`).join('')}</div>`);
+  body.push(`<div class="counts">${statuses.map((s) => `<div class="count" data-count="${tok(s)}"><b>${count(s)}</b><span class="v ${s === 'passed' ? 'v-passed' : s === 'moved' || s === 'inputs-changed' ? 'v-failed' : 'v-skipped'}">${esc(s)}</span></div>`).join('')}</div>`);
   body.push(`<h2>What moved</h2><figure class="picture" data-picture="regress">${regressPicture(rows)}<figcaption>Each bar is one quantity's largest movement divided by what its tolerance class allows (log scale); past the dashed line it moved too far. Worst first.</figcaption></figure>`);
-  body.push(`<h2>Every quantity</h2><div class="filters" role="group" aria-label="filter by status"><span>show:</span><input type="radio" name="filter" id="filter-all" checked><label for="filter-all">all (${rows.length})</label>${statuses.map((s) => `<input type="radio" name="filter" id="filter-${verdictToken(s)}"><label for="filter-${verdictToken(s)}">${esc(s)} (${count(s)})</label>`).join('')}</div>`);
+  body.push(`<h2>Every quantity</h2><div class="filters" role="group" aria-label="filter by status"><span>show:</span><input type="radio" name="filter" id="filter-all" checked><label for="filter-all">all (${rows.length})</label>${statuses.map((s) => `<input type="radio" name="filter" id="filter-${tok(s)}"><label for="filter-${tok(s)}">${esc(s)} (${count(s)})</label>`).join('')}</div>`);
   body.push(`<table id="quantities"><thead><tr><th>quantity</th><th>class</th><th>status</th><th class="num">moved</th><th class="num">allowed</th><th class="num">moved / allowed</th><th>note</th></tr></thead><tbody>${rows.map((r) =>
-    `<tr data-verdict="${verdictToken(r.status)}" data-quantity="${esc(r.id)}"><td class="id">${esc(r.id)}</td><td>${esc(r.tolerance)}</td><td>${esc(r.status)}</td><td class="num">${fmt(r.moved)}</td><td class="num">${fmt(r.allowed)}</td><td class="num">${fmt(r.ratio)}</td><td>${esc(r.note ?? '')}</td></tr>`).join('\n')}</tbody></table>`);
-  return page(title, filterCss(statuses), body.join('\n'));
+    `<tr data-verdict="${tok(r.status)}" data-quantity="${esc(r.id)}"><td class="id">${esc(r.id)}</td><td>${esc(r.tolerance)}</td><td>${esc(r.status)}</td><td class="num">${fmt(r.moved)}</td><td class="num">${fmt(r.allowed)}</td><td class="num">${fmt(r.ratio)}</td><td>${esc(r.note ?? '')}</td></tr>`).join('\n')}</tbody></table>`);
+  return page(title, filterCss(statuses, REGRESS_STATUSES), body.join('\n'));
 }
 
 /** Writes an HTML page to `file`, creating its folder. */
