@@ -6,6 +6,8 @@ export interface TimingOptions {
   readonly reps?: number;
   /** Stop after this many seconds of repetitions even if fewer than `reps` ran (default 10). */
   readonly budget?: number;
+  /** The clock in milliseconds (default performance.now; bench/profile.ts can pass CPU time). */
+  readonly now?: () => number;
 }
 
 /** Seconds per call: the median of the repetitions, and the fastest one. */
@@ -20,22 +22,23 @@ export interface Timing {
  */
 export function timePerCall(fn: () => unknown, options: TimingOptions = {}): Timing {
   const minTime = options.minTime ?? 0.05, reps = options.reps ?? 5, budget = options.budget ?? 10;
+  const now = options.now ?? (() => performance.now());
   fn();
   let inner = 1;
   for (;;) {
-    const t0 = performance.now();
+    const t0 = now();
     for (let r = 0; r < inner; r++) fn();
-    const dt = (performance.now() - t0) / 1000;
+    const dt = (now() - t0) / 1000;
     if (dt >= minTime || inner >= 1 << 20) break;
     inner *= 2;
   }
   const samples: number[] = [];
-  const start = performance.now();
+  const start = now();
   for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
+    const t0 = now();
     for (let i = 0; i < inner; i++) fn();
-    samples.push((performance.now() - t0) / 1000 / inner);
-    if ((performance.now() - start) / 1000 > budget) break;
+    samples.push((now() - t0) / 1000 / inner);
+    if ((now() - start) / 1000 > budget) break;
   }
   samples.sort((a, b) => a - b);
   return { median: samples[Math.floor(samples.length / 2)], min: samples[0] };

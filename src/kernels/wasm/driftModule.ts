@@ -206,6 +206,34 @@ function packT(): FunctionBuilder {
 }
 
 /**
+ * `gramDiag(BT, rows, k, out)`: out_i = sum_p BT-strip entry (p, i)^2 for i < rows (a multiple of 4),
+ * from packT's strips of the tokens: the diagonal S_ii of the symmetric scores, each summed in p order
+ * from 0 like gemm's entries (so bitwise the diagonal gemm writes), four rows per strip in two
+ * vectors: the common shift needs it before the score job runs.
+ */
+function gramDiag(): FunctionBuilder {
+  const f = new FunctionBuilder('gramDiag', ['i32', 'i32', 'i32', 'i32']);
+  const [BT, rows, k, out] = f.params;
+  const s = f.local('i32'), pb = f.local('i32'), pEnd = f.local('i32'), po = f.local('i32');
+  const a0 = f.local('v128'), a1 = f.local('v128'), v = f.local('v128');
+  f.get(BT).set(pb);
+  f.get(out).set(po);
+  f.forRange(s, () => f.i32(0), () => f.get(rows), 4, () => {
+    f.f64x2Const(0).set(a0);
+    f.f64x2Const(0).set(a1);
+    f.get(pb).get(k).i32(5).i32Shl().i32Add().set(pEnd);
+    f.forRange(pb, () => f.get(pb), () => f.get(pEnd), 32, () => {
+      f.get(pb).v128Load(0).tee(v).get(v).f64x2Mul().get(a0).f64x2Add().set(a0);
+      f.get(pb).v128Load(16).tee(v).get(v).f64x2Mul().get(a1).f64x2Add().set(a1);
+    });
+    f.get(po).get(a0).v128Store(0);
+    f.get(po).get(a1).v128Store(16);
+    f.get(po).i32(32).i32Add().set(po);
+  });
+  return f;
+}
+
+/**
  * `packN(src, dst, rows, cols, ld)`: a rows x cols B (leading dimension ld, cols a multiple of 4) in
  * gemm's strips: strip s holds B[r][4s .. 4s + 4) for r < rows, 32 bytes per row.
  */
@@ -491,6 +519,6 @@ function finish(): FunctionBuilder {
  * its own.
  */
 export function driftModuleBytes(options: { sharedMemoryPages?: number } = {}): Uint8Array {
-  const functions = [gemm(), packT(), packN(), softmaxCommon(), rowSums(), softmaxRowMax(), expArray(), repack(), finish(), mirrorRows()];
+  const functions = [gemm(), packT(), packN(), gramDiag(), softmaxCommon(), rowSums(), softmaxRowMax(), expArray(), repack(), finish(), mirrorRows()];
   return assembleModule(functions, options.sharedMemoryPages === undefined ? {} : { importSharedMemory: { maxPages: options.sharedMemoryPages } });
 }

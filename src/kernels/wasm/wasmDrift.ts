@@ -1,6 +1,7 @@
 import type { DriftExports, DriftInstance, WasmMemory } from './wasmApi.ts';
 import { wasmApi } from './wasmApi.ts';
 import { EXP_TABLE, driftModuleBytes } from './driftModule.ts';
+import type { DriftLayout } from './driftLayout.ts';
 import { MAX_BYTES, driftLayout, packInputs, packTokens, unpackResult } from './driftLayout.ts';
 import { commonShift } from '../commonShift.ts';
 
@@ -60,19 +61,14 @@ export function driftMemory(instance: DriftInstance, elements: number): Float64A
 }
 
 /**
- * The common shift of symmetric scores (src/kernels/commonShift.ts) from their diagonal S_ii =
- * sum_p qx_ip^2, summed in the order and rounding of the wasm gemm's (one f64 product added to the
- * running sum per p, starting from 0), so it equals the diagonal the score kernel writes. Computing
- * it here rather than reading it back lets the pool's score job apply the exps at once, and gives
- * the serial and pool paths the same shift.
+ * The common shift of symmetric scores (src/kernels/commonShift.ts) from their diagonal S_ii, which
+ * `gramDiag` computes from the packed tokens bitwise as the score kernel will (into the shift block,
+ * overwritten later), so the pool's score job can apply the exps at once and the serial and pool
+ * paths use the same shift. Call after packInputs.
  */
-export function gramCommonShift(qx: Float64Array, n: number, k: number, beta: number, scratch: Float64Array): number | null {
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let p = i * k, e = p + k; p < e; p++) s += qx[p] * qx[p];
-    scratch[i] = s;
-  }
-  return commonShift(scratch, n, 0, 0, beta);
+export function gramCommonShift(kern: DriftExports, F: Float64Array, L: DriftLayout, beta: number): number | null {
+  kern.gramDiag(L.oBT * 8, L.n4, L.k, L.oShift * 8);
+  return commonShift(F, L.n, 0, L.oShift, beta);
 }
 
 /**
@@ -100,7 +96,7 @@ export function wasmDrift(
   const { n4, d4, ldW, ldV } = L;
   packInputs(kern, F, L, qx, kx, vx, symmetric);
   const oProj = finish.project !== null ? packTokens(kern, F, L, finish.project, vx) : L.oV;
-  const c = symmetric ? gramCommonShift(qx, n, k, beta, shift) : null;
+  const c = symmetric ? gramCommonShift(kern, F, L, beta) : null;
   kern.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldW, symmetric ? 1 : 0, 0);
   if (c !== null) {
     kern.softmaxCommon(L.oW * 8, 0, n, n, ldW, beta, c);

@@ -24,7 +24,7 @@ export function wasmParallelDrift(
   const F = driftMemory(inst, L.total);
   packInputs(inst.kernels, F, L, qx, kx, vx, symmetric);
   const oProj = finish.project !== null ? packTokens(inst.kernels, F, L, finish.project, vx) : L.oV;
-  const c = symmetric ? gramCommonShift(qx, n, k, beta, shift) : null;
+  const c = symmetric ? gramCommonShift(inst.kernels, F, L, beta) : null;
   const { ctrl, ctrlF } = control();
   ctrl[C.N] = n; ctrl[C.D] = d; ctrl[C.K] = k; ctrl[C.SYM] = symmetric ? 1 : 0;
   ctrl[C.N4] = L.n4; ctrl[C.D4] = L.d4; ctrl[C.LDW] = L.ldW; ctrl[C.WVP] = L.oVP; ctrl[C.LDV] = L.ldV;

@@ -81,21 +81,25 @@ describe('the WebAssembly drift module', () => {
     }
   });
 
-  it('gemm sums each entry in the order of a plain loop (bitwise), so the Gram diagonal of gramCommonShift is the one it writes', () => {
+  it('gemm sums each entry in the order of a plain loop (bitwise), and gramDiag gives bitwise its diagonal (the common shift of both paths)', () => {
     const inst = kernels(), K = inst.kernels;
     const rng = new Rng(44);
     for (const [n, k] of [[1, 1], [5, 3], [12, 700]]) {
       const n4 = (n + 3) & ~3;
-      const oA = HEAP_BASE, oP = oA + n4 * k, oC = oP + n4 * k;
-      const F = driftMemory(inst, oC + n4 * n4);
+      const oA = HEAP_BASE, oP = oA + n4 * k, oC = oP + n4 * k, oD = oC + n4 * n4;
+      const F = driftMemory(inst, oD + n4);
       F.fill(0, oA, oP);
       for (let t = 0; t < n * k; t++) F[oA + t] = rng.normal();
       K.packT(oA * 8, oP * 8, n4, k, k);
       K.gemm(oA * 8, oP * 8, oC * 8, n4, k, n4, k, n4, 0, 0);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += F[oA + i * k + p] * F[oA + j * k + p];
-        expect(F[oC + i * n4 + j], `n ${n} k ${k}: (${i}, ${j})`).toBe(s);
+      K.gramDiag(oP * 8, n4, k, oD * 8);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < k; p++) s += F[oA + i * k + p] * F[oA + j * k + p];
+          expect(F[oC + i * n4 + j], `n ${n} k ${k}: (${i}, ${j})`).toBe(s);
+        }
+        expect(F[oD + i], `n ${n} k ${k}: diagonal ${i}`).toBe(F[oC + i * n4 + i]);
       }
     }
   });
