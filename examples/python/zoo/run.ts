@@ -167,7 +167,7 @@ const HELP = `npm run zoo -- [options]: attnflow check against every member of e
   --resume              skip (member, seed) pairs already in <out>/results.jsonl
   --python <cmd>        the Python interpreter (default python3)
   --check-arg <a>       one more argument for attnflow check (repeatable)
-  --summary <file>      print the matrix of an existing results.jsonl and exit`;
+  --summary <files>     print the matrix of existing results.jsonl files (comma-separated) and exit`;
 
 function parse(argv: string[]): Options {
   const o: Options = { kind: 'all', seeds: 20, mutantSeeds: 3, firstSeed: 1, limit: 900, jobs: 1, out: 'out/zoo', resume: false, python: 'python3', checkArgs: [] };
@@ -268,8 +268,8 @@ export function renderMatrix(results: readonly ZooResult[]): string {
   const mutants = [...by.values()].filter((rs) => rs[0].kind === 'mutant');
   const correct = [...by.values()].filter((rs) => rs[0].kind === 'correct');
   if (mutants.length) {
-    out.push('| mutant | class | seeds killed | by expected | killers (seeds) | first kill (median) | expected | total (median) |');
-    out.push('|---|---|---:|---:|---|---:|---|---:|');
+    out.push('| mutant | class | killed (seeds) | by an expected theorem | first kill | expected theorems that killed it | other killers | check time |');
+    out.push('|---|---|---:|---:|---|---|---|---:|');
     let killed = 0, byExpected = 0;
     for (const rs of mutants) {
       const r0 = rs[0];
@@ -279,11 +279,14 @@ export function renderMatrix(results: readonly ZooResult[]): string {
       if (ke === rs.length) byExpected++;
       const count = new Map<string, number>();
       for (const r of rs) for (const id of r.killers) count.set(id, (count.get(id) ?? 0) + 1);
-      const killers = [...count].map(([id, c]) => `${r0.expected.includes(id) ? id : id + '*'} (${c})`).join(', ') || 'SURVIVES';
+      const list = (want: boolean) => [...count].filter(([id]) => r0.expected.includes(id) === want)
+        .map(([id, c]) => (rs.length > 1 && c < rs.length ? `${id} (${c}/${rs.length})` : id)).join(', ') || '-';
       const firsts = rs.map((r) => r.firstKill?.ms).filter((x): x is number => x != null);
-      out.push(`| ${r0.member} | ${r0.class} | ${k}/${rs.length} | ${ke}/${rs.length} | ${killers} | ${fmt(median(firsts))}${rs.some((r) => r.firstKill) ? ` (${mode(rs.map((r) => r.firstKill?.id))})` : ''} | ${r0.expected.join(', ')} | ${fmt(median(rs.map((r) => r.totalMs)))}${rs.some((r) => r.killedByZoo) ? ' (stopped)' : ''} |`);
+      const first = firsts.length ? `${mode(rs.map((r) => r.firstKill?.id))}, ${fmt(median(firsts))}` : 'SURVIVES';
+      const times = rs.map((r) => r.totalMs);
+      out.push(`| ${r0.member} | ${r0.class} | ${k}/${rs.length} | ${ke}/${rs.length} | ${first} | ${list(true)} | ${list(false)} | ${fmt(median(times))}${rs.some((r) => r.killedByZoo) ? ' (stopped)' : ''} |`);
     }
-    out.push('', `${killed}/${mutants.length} mutants killed on every seed they ran; ${byExpected}/${mutants.length} by an expected theorem on every seed (* = a killer not among the expected ones).`);
+    out.push('', `${killed}/${mutants.length} mutants killed on every seed they ran; ${byExpected}/${mutants.length} by an expected theorem on every seed. First kill: the theorem that failed first (most common over seeds) and the median time from starting the check to that line.`);
   }
   if (correct.length) {
     out.push('', '| correct variant | seeds | false alarms | theorems that failed | other verdicts | total (median, max) |', '|---|---:|---:|---|---|---:|');
@@ -311,6 +314,24 @@ function mode(xs: readonly (string | undefined)[]): string {
   return [...c].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '-';
 }
 
+/**
+ * Results with `expected`, `killedByExpected` and `firstExpectedKill` recomputed from the current
+ * registry, so an earlier run is read against today's list of the theorems about each mistake.
+ */
+export function rescore(results: readonly ZooResult[], members: readonly Member[]): ZooResult[] {
+  const expected = new Map(members.map((m) => [m.name, m.expected]));
+  return results.map((r) => {
+    const e = expected.get(r.member) ?? r.expected;
+    const firstExpected = r.killers.find((k) => e.includes(k));
+    return {
+      ...r,
+      expected: e,
+      killedByExpected: firstExpected !== undefined,
+      firstExpectedKill: firstExpected === undefined ? null : (r.firstKill?.id === firstExpected ? r.firstKill : r.firstExpectedKill ?? null),
+    };
+  });
+}
+
 function readResults(file: string): ZooResult[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as ZooResult);
@@ -319,7 +340,8 @@ function readResults(file: string): ZooResult[] {
 async function main(argv: string[]): Promise<number> {
   const o = parse(argv);
   if (o.summary) {
-    process.stdout.write(renderMatrix(readResults(o.summary)) + '\n');
+    const all = o.summary.split(',').flatMap((f) => readResults(f));
+    process.stdout.write(renderMatrix(rescore(all, listMembers(o.python)).filter((r) => matches(r.member, o.only))) + '\n');
     return 0;
   }
   const members = listMembers(o.python).filter((m) => (o.kind === 'all' || m.kind === o.kind) && matches(m.name, o.only));
