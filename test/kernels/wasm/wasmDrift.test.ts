@@ -43,7 +43,7 @@ describe('the WebAssembly drift path', () => {
 
   it('agrees with the TypeScript kernels for Q = K = V = I at sizes off the 4-grid, from n = 1, d = 1 up, and where leading dimensions are padded', () => {
     const rng = new Rng(51);
-    // 64 x 64 and 112 x 16 pad the weights' rows; 128 x 128 also the transposed keys and the values.
+    // 64 x 64 and 112 x 16 pad the weights' rows (a leading dimension of 68, 116); 128 x 128 too.
     for (const [n, d] of [[1, 1], [1, 5], [2, 1], [3, 3], [16, 3], [17, 6], [64, 64], [70, 9], [112, 16], [128, 128]]) {
       for (const beta of [0, 1e-8, 1, 50, 1000]) compare(uniformSphere(n, d, rng), { beta }, `SA n ${n} d ${d} beta ${beta}`);
       compare(uniformSphere(n, d, rng), { model: 'usa', beta: 20 }, `USA n ${n} d ${d}`);
