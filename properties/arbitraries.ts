@@ -6,8 +6,9 @@ import type { ModelKind } from '../src/models/params.ts';
 import { ginibre, goe, haarOrthogonal, psd, symmetric } from '../src/random/matrices.ts';
 import { Rng } from '../src/random/rng.ts';
 import { fromAngles, uniformSphere } from '../src/random/sphere.ts';
+import { envelopeProblem } from '../src/check/envelope.ts';
 import type { SystemCase } from './cases.ts';
-import { caseOf } from './cases.ts';
+import { caseOf, requestOf } from './cases.ts';
 
 /**
  * Families of token configurations that find bugs, listed simplest first so fast-check shrinks toward
@@ -223,4 +224,13 @@ export function symmetrise(B: Mat): Mat {
 /** A seed for statistical theorems, which sample internally; fast-check runs them once. */
 export function seedArbitrary(): fc.Arbitrary<{ seed: number }> {
   return fc.record({ seed: fc.nat({ max: 0x7fffffff }) });
+}
+
+/**
+ * Whether a flow of case `c` to the given times lies inside the feasibility envelope
+ * (src/check/envelope.ts): generators filter with it, so `check` never asks what a correct float64
+ * implementation cannot answer.
+ */
+export function flowInEnvelope(c: SystemCase, times: readonly number[]): boolean {
+  return envelopeProblem({ op: 'flow', ...requestOf(c), times }) === null;
 }

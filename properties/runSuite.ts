@@ -71,14 +71,71 @@ export async function runSuite(theorems: readonly Theorem<any>[], impl: Implemen
   return results;
 }
 
-/** Counts of verdicts, and whether any `must` theorem failed. */
-export function summarise(results: readonly TheoremResult[]) {
+/** Counts of verdicts, and what they mean for the exit status. */
+export interface SuiteSummary {
+  readonly passed: number;
+  readonly failed: number;
+  readonly errored: number;
+  readonly skipped: number;
+  readonly inconclusive: number;
+  /** Some `must` theorem failed. */
+  readonly mustFailed: boolean;
+  /** Some `must` theorem was inconclusive. */
+  readonly mustInconclusive: boolean;
+}
+
+/** Counts of verdicts, and whether any `must` theorem failed or stayed undecided. */
+export function summarise(results: readonly TheoremResult[]): SuiteSummary {
   const count = (v: TheoremResult['verdict']) => results.filter((r) => r.verdict === v).length;
   return {
     passed: count('passed'),
     failed: count('failed'),
+    errored: count('errored'),
     skipped: count('skipped'),
     inconclusive: count('inconclusive'),
     mustFailed: results.some((r) => r.verdict === 'failed' && r.tier === 'must'),
+    mustInconclusive: results.some((r) => r.verdict === 'inconclusive' && r.tier === 'must'),
   };
+}
+
+/**
+ * Exit statuses of `attnflow check` and `attnflow verify` (2 is taken by "could not be checked at
+ * all": bad options, a command that does not start, a failed handshake).
+ */
+export const EXIT = {
+  /** Every must theorem that ran passed, nothing errored. */
+  passed: 0,
+  /** A must theorem failed: the implementation is wrong. */
+  mustFailed: 1,
+  /** Could not check: bad options, the command does not start, the handshake failed. */
+  cannotCheck: 2,
+  /** No must theorem failed, but some theorem errored (crash, hang, garbage, wrong seq or shape). */
+  errored: 3,
+  /** No failure and no error, but some must theorem stayed inconclusive (budget, or the theory cannot decide). */
+  inconclusive: 4,
+} as const;
+
+/** The exit status a summary calls for, worst outcome first (see {@link EXIT}). */
+export function exitStatus(s: SuiteSummary): 0 | 1 | 3 | 4 {
+  if (s.mustFailed) return EXIT.mustFailed;
+  if (s.errored > 0) return EXIT.errored;
+  if (s.mustInconclusive) return EXIT.inconclusive;
+  return EXIT.passed;
+}
+
+/** One line for the end of a run: counts, then what the exit status means. */
+export function summaryLine(s: SuiteSummary): string {
+  const counts = `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.errored ? `, ${s.errored} errored` : ''}${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ''}`;
+  return counts;
+}
+
+/** What {@link exitStatus} means, in words. */
+export function exitMeaning(code: number): string {
+  switch (code) {
+    case EXIT.passed: return 'every must theorem passed';
+    case EXIT.mustFailed: return 'a must theorem FAILED';
+    case EXIT.errored: return 'no must theorem failed, but the implementation ERRORED (crash, hang or protocol violation): see the errored lines';
+    case EXIT.inconclusive: return 'no failure, but a must theorem is INCONCLUSIVE (budget or theory): raise --budget or see the reasons';
+    default: return 'could not check';
+  }
 }

@@ -6,9 +6,35 @@ import { AttnflowError } from '../src/errors.ts';
 import { deriveSeed } from '../src/random/rng.ts';
 import type { Theorem, TheoremContext, ToleranceProfile, ViolationDetails } from '../theorems/types.ts';
 import { FLOAT64, Violation } from '../theorems/types.ts';
+import { guardEnvelope, EnvelopeError } from './envelopeGuard.ts';
 
-/** The verdict on one theorem. `inconclusive`: every run exhausted its budget before deciding. */
-export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'skipped';
+/**
+ * The verdict on one theorem, after Bowtie's taxonomy:
+ * - `passed`: every case that ran met the conclusion;
+ * - `failed`: the implementation answered, in time, a finite answer (or a NaN/infinity where the exact
+ *   answer is finite) that violates the conclusion on the printed case;
+ * - `errored`: it did not answer: a crash, a hang, a line that is not JSON, a wrong seq or shape, an
+ *   `internal` or `invalid-request` error answer to a request inside the feasibility envelope;
+ * - `inconclusive`: no case decided (the budget ran out first, or the theory cannot decide);
+ * - `skipped`: the implementation lacks an op or model the theorem needs (the reason says which).
+ */
+export type Verdict = 'passed' | 'failed' | 'errored' | 'inconclusive' | 'skipped';
+
+/** Every verdict, worst first (the order reports list them in). */
+export const VERDICTS: readonly Verdict[] = ['failed', 'errored', 'inconclusive', 'passed', 'skipped'];
+
+/** What an `errored` theorem saw: the first incident and the case whose request triggered it. */
+export interface ErrorRecord {
+  /** The incident kind: crash, timeout, garbage, shape, internal, invalid-request. */
+  readonly kind: ImplementationError['kind'];
+  readonly message: string;
+  /** The case whose request triggered it (not shrunk: a hang is not a counterexample). */
+  readonly case: unknown;
+  readonly path: string;
+  readonly replay: string;
+  /** How many runs ended this way. */
+  readonly count: number;
+}
 
 /** The outcome of running one theorem against one implementation: one line of the JSON-lines report. */
 export interface TheoremResult {
@@ -17,17 +43,21 @@ export interface TheoremResult {
   readonly tier: Theorem['tier'];
   readonly kind: Theorem['kind'];
   readonly verdict: Verdict;
-  /** Cases run (fast-check runs). */
+  /** Cases the implementation answered and the check decided or found inconclusive. */
   readonly runs: number;
-  /** Of those, runs that were inconclusive (budget exhausted). */
+  /** Cases asked for: the theorem's default, `--runs`, or what the budget allowed. */
+  readonly requestedRuns?: number;
+  /** Of the runs, those that were inconclusive (budget exhausted, or the theory cannot decide). */
   readonly inconclusiveRuns: number;
   readonly timeMs: number;
   /** The seed this theorem ran with (derived from the suite seed and the id). */
   readonly seed: number;
   readonly profile: string;
   readonly implementation: string;
-  /** Why it was skipped. */
+  /** Why it was skipped or inconclusive. */
   readonly reason?: string;
+  /** True when the theorem's time budget ended it before all requested runs. */
+  readonly interrupted?: boolean;
   /** The `report` of the passing run that came closest to its tolerance, when the theorem writes one. */
   readonly report?: unknown;
   /** The largest measured quantity among passing runs, with its tolerance (how close it came). */
@@ -41,6 +71,12 @@ export interface TheoremResult {
     readonly shrinks: number;
     readonly replay: string;
   };
+  /** For `errored`: the first incident and the case that triggered it. */
+  readonly error?: ErrorRecord;
+  /** Requests the theorem built outside the feasibility envelope and attnflow did not send (its own bug). */
+  readonly envelopeRefusals?: number;
+  /** The first of those refusals, in words. */
+  readonly envelopeProblem?: string;
 }
 
 /** Options for {@link runTheorem}. Defaults in brackets. */
@@ -57,6 +93,18 @@ export interface RunTheoremOptions {
   readonly path?: string;
   /** Command prefix used in replay lines ["attnflow verify"]. */
   readonly replayPrefix?: string;
+  /**
+   * Milliseconds this theorem may take [unlimited]. No new case starts after it (a case in progress
+   * finishes: the per-answer timeout bounds it); a failure found before it is still shrunk within it.
+   */
+  readonly timeLimitMs?: number;
+  /**
+   * Runs that may end in a crash, garbage, a wrong shape or an error answer before the theorem stops
+   * sending cases [3]. A timeout stops it at once: each further hang would cost a whole timeout.
+   */
+  readonly maxErrors?: number;
+  /** Refuse (as an attnflow bug) requests outside the feasibility envelope [true]. */
+  readonly envelope?: boolean;
   /** Called after each case (for progress display). */
   readonly onRun?: (done: number, total: number) => void;
 }
@@ -73,8 +121,10 @@ export function skipReason(thm: Theorem, impl: Implementation): string | null {
 
 /**
  * Runs one theorem against an implementation with fast-check: draws cases from the hypotheses,
- * checks the conclusion, shrinks a failure to a minimal counterexample, and returns a verdict with a
- * replay command. Never throws for a failing implementation.
+ * checks the conclusion, shrinks a violation to a minimal counterexample, and returns a verdict with
+ * a replay command. A request the implementation does not answer (crash, hang, garbage) is never
+ * shrunk and never a failure: it makes the theorem `errored`, with the case that triggered it.
+ * Never throws for a failing implementation.
  */
 export async function runTheorem(thm: Theorem, impl: Implementation, options: RunTheoremOptions = {}): Promise<TheoremResult> {
   const suiteSeed = options.seed ?? 42;
@@ -86,20 +136,34 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
   if (reason) return { ...base, verdict: 'skipped', runs: 0, inconclusiveRuns: 0, timeMs: 0, reason };
 
   const ctx: TheoremContext = {
-    impl,
+    impl: options.envelope === false ? impl : guardEnvelope(impl),
     reference: options.reference ?? referenceImplementation(),
     profile,
     models: thm.needs.models.filter((m) => impl.models.includes(m)),
   };
   const total = options.runs ?? thm.runs;
-  let runs = 0, inconclusiveRuns = 0, notSupported: string | null = null;
+  const prefix = options.replayPrefix ?? 'attnflow verify';
+  const replayOf = (path: string) => `${prefix} --only '${thm.id}' --seed ${suiteSeed} --path '${path}' --runs 1`;
+  const maxErrors = options.maxErrors ?? 3;
+  let executed = 0, decided = 0, inconclusiveRuns = 0, notSupported: string | null = null;
+  let violated = false, halted = false, errorCount = 0, refusals = 0;
+  let refusal: string | undefined;
+  let firstError: Omit<ErrorRecord, 'count'> | undefined;
+  let lastInconclusive: string | undefined;
   let worst: { measured: number; tolerance: number } | undefined;
   let report: unknown;
   const property = fc.asyncProperty(thm.arbitrary(ctx), async (c) => {
+    const index = executed++;
+    // Once stopped (a hang, or maxErrors incidents), later cases are not sent: they would not be
+    // answered either, and a case nobody answered must not become a counterexample.
+    if (halted || notSupported) return true;
     try {
       const out = await thm.check(ctx, c);
-      if (out.status === 'inconclusive') inconclusiveRuns++;
-      else if (out.measured !== undefined && out.tolerance !== undefined) {
+      if (!violated) decided++;
+      if (out.status === 'inconclusive') {
+        inconclusiveRuns++;
+        lastInconclusive = out.reason;
+      } else if (out.measured !== undefined && out.tolerance !== undefined) {
         const ratio = out.tolerance === 0 ? 0 : out.measured / out.tolerance;
         if (!worst || ratio > (worst.tolerance === 0 ? 0 : worst.measured / worst.tolerance)) {
           worst = { measured: out.measured, tolerance: out.tolerance };
@@ -107,14 +171,43 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
         }
       }
     } catch (e) {
-      if (e instanceof ImplementationError && e.kind === 'not-supported') {
-        notSupported = e.message;
+      if (e instanceof ImplementationError) {
+        if (e.kind === 'not-supported') {
+          notSupported = e.message;
+          return true;
+        }
+        if (e.kind === 'non-finite') {
+          violated = true;
+          throw new Violation(`wrong answer: ${e.message}, where the exact answer is finite (the case is inside the feasibility envelope)`, {
+            quantity: 'finiteness of the answer', measured: NaN, tolerance: 0,
+          });
+        }
+        // While shrinking a violation a candidate that is not answered is simply not a smaller counterexample.
+        if (!violated) {
+          errorCount++;
+          if (!firstError) {
+            const path = options.path ?? String(index);
+            firstError = { kind: e.kind, message: e.message, case: c, path, replay: replayOf(path) };
+          }
+          if (e.kind === 'timeout' || errorCount >= maxErrors) halted = true;
+        }
         return true;
       }
+      if (e instanceof EnvelopeError) {
+        // attnflow's own bug: never sent, never held against the implementation.
+        if (!violated) {
+          inconclusiveRuns++;
+          decided++;
+          lastInconclusive = e.message;
+        }
+        refusals++;
+        refusal ??= e.message;
+        return true;
+      }
+      violated = true;
       throw e;
     } finally {
-      runs++;
-      options.onRun?.(Math.min(runs, total), total);
+      options.onRun?.(Math.min(executed, total), total);
     }
     return true;
   });
@@ -124,35 +217,44 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
     path: options.path,
     endOnFailure: false,
     markInterruptAsFailure: false,
+    ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: Math.max(1, Math.floor(options.timeLimitMs)) } : {}),
   });
   const timeMs = performance.now() - started;
-  if (notSupported && !details.failed) {
+  const common = {
+    ...base, requestedRuns: total, inconclusiveRuns, timeMs,
+    ...(details.interrupted ? { interrupted: true } : {}),
+    ...(refusals ? { envelopeRefusals: refusals, envelopeProblem: refusal } : {}),
+  };
+  if (details.failed) {
+    const err = details.errorInstance;
+    return {
+      ...common,
+      verdict: 'failed',
+      runs: decided + 1,
+      worst,
+      failure: {
+        message: describeError(err),
+        counterexample: details.counterexample?.[0],
+        details: err instanceof Violation ? err.details : undefined,
+        path: details.counterexamplePath ?? '',
+        shrinks: details.numShrinks,
+        replay: replayOf(details.counterexamplePath ?? ''),
+      },
+      ...(firstError ? { error: { ...firstError, count: errorCount } } : {}),
+    };
+  }
+  if (notSupported) {
     return { ...base, verdict: 'skipped', runs: 0, inconclusiveRuns: 0, timeMs, reason: `implementation answered not-supported: ${notSupported}` };
   }
-  const ranCases = Math.min(runs, details.numRuns);
-  if (!details.failed) {
-    const verdict: Verdict = inconclusiveRuns > 0 && inconclusiveRuns >= ranCases ? 'inconclusive' : 'passed';
-    return { ...base, verdict, runs: details.numRuns, inconclusiveRuns, timeMs, worst, ...(report === undefined ? {} : { report }) };
+  if (firstError) {
+    const why = firstError.kind === 'timeout' ? 'it stopped at the first hang' : errorCount >= maxErrors ? `it stopped after ${errorCount} such runs` : `${errorCount} run(s) ended so`;
+    return { ...common, verdict: 'errored', runs: decided, worst, reason: `${firstError.kind}: ${why}`, error: { ...firstError, count: errorCount } };
   }
-  const err = details.errorInstance;
-  const message = describeError(err);
-  const prefix = options.replayPrefix ?? 'attnflow verify';
-  return {
-    ...base,
-    verdict: 'failed',
-    runs: details.numRuns,
-    inconclusiveRuns,
-    timeMs,
-    worst,
-    failure: {
-      message,
-      counterexample: details.counterexample?.[0],
-      details: err instanceof Violation ? err.details : undefined,
-      path: details.counterexamplePath ?? '',
-      shrinks: details.numShrinks,
-      replay: `${prefix} --only '${thm.id}' --seed ${suiteSeed} --path '${details.counterexamplePath ?? ''}' --runs 1`,
-    },
-  };
+  if (decided === 0 || inconclusiveRuns >= decided) {
+    const why = decided === 0 ? 'the time budget ran out before the first case was decided' : `every run was inconclusive: ${lastInconclusive ?? ''}`;
+    return { ...common, verdict: 'inconclusive', runs: decided, worst, reason: why };
+  }
+  return { ...common, verdict: 'passed', runs: decided, worst, ...(report === undefined ? {} : { report }) };
 }
 
 function describeError(err: unknown): string {

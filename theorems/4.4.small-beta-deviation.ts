@@ -43,6 +43,7 @@ export const smallBetaDeviation: Theorem<SmallBetaCase> = {
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
+  horizon: 'short',
   runs: 15,
   arbitrary: (ctx) =>
     fc

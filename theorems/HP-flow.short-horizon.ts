@@ -37,6 +37,7 @@ export const hpFlow: Theorem<HardFlowCase> = {
   kind: 'high-prec',
   cost: 'fast',
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
+  horizon: 'short',
   runs: 6,
   arbitrary: (ctx) =>
     fc

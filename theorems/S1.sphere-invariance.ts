@@ -26,6 +26,7 @@ export const sphereInvariance: Theorem<FlowCase> = {
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
+  horizon: 'short',
   runs: 30,
   arbitrary: (ctx) =>
     fc

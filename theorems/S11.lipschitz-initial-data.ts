@@ -38,6 +38,7 @@ export const lipschitzInitialData: Theorem<LipschitzCase> = {
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['flow'], models: ['sa'] },
+  horizon: 'short',
   runs: 25,
   arbitrary: () =>
     fc

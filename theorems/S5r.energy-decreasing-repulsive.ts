@@ -21,6 +21,7 @@ export const energyDecreasingRepulsive: Theorem<EnergyFlowCase> = {
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['velocity', 'flow', 'energy'], models: ['sa', 'usa'] },
+  horizon: 'short',
   runs: 20,
   arbitrary: (ctx) =>
     fc

@@ -31,6 +31,7 @@ export const usaGradientFlow: Theorem<GradientCase> = {
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['velocity', 'flow', 'energy'], models: ['usa'] },
+  horizon: 'short',
   runs: 20,
   arbitrary: () =>
     fc

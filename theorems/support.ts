@@ -2,6 +2,8 @@ import type { FlowRequest, Implementation, LayerRequest, SystemRequest } from '.
 import { ImplementationError } from '../src/adapters/implementation.ts';
 import type { Mat, Tokens } from '../src/linalg/mat.ts';
 import { toRows } from '../src/linalg/mat.ts';
+import { normalizeRows } from '../src/linalg/vec.ts';
+import { randomTangent } from './sphereCalculus.ts';
 import { Violation } from './types.ts';
 
 /** Throws a shape {@link Violation} unless `Y` is n x d with finite entries. */
@@ -145,4 +147,30 @@ export function permuteRows(X: Tokens, perm: readonly number[]): Tokens {
   const out = new Float64Array(X.data.length);
   for (let i = 0; i < X.rows; i++) out.set(X.data.subarray(perm[i] * d, perm[i] * d + d), i * d);
   return { rows: X.rows, cols: d, data: out };
+}
+
+/** Amplification estimates above this make a flow comparison meaningless at any float64 accuracy. */
+export const MAX_AMPLIFICATION = 1e5;
+
+/**
+ * How much the flow of `req` amplifies a perturbation of its initial state over the requested times,
+ * measured on the reference: max over two seeded tangent directions u and the times t of
+ * |flow_t(R(X + delta u)) - flow_t(X)|_max / |R(X + delta u) - X|_max, delta = 1e-6, at least 1.
+ * An integrator accurate to rtol per unit of state commits errors that the flow then amplifies like
+ * any perturbation, so a correct implementation's global error is about rtol times this (issue 11:
+ * flow comparisons scale their tolerance by it).
+ */
+export async function flowAmplification(reference: Implementation, req: FlowRequest, seed = 1): Promise<number> {
+  const base = await need(reference, 'flow')(req);
+  let A = 1;
+  for (const dir of [seed, seed + 1]) {
+    const u = randomTangent(req.X, dir);
+    const Xp = { rows: req.X.rows, cols: req.X.cols, data: Float64Array.from(req.X.data, (x, k) => x + 1e-6 * u.data[k]) };
+    normalizeRows(Xp.data, Xp.rows, Xp.cols);
+    const d0 = maxRowDistance(Xp, req.X);
+    if (!(d0 > 0)) continue;
+    const pert = await need(reference, 'flow')({ ...req, X: Xp });
+    for (let k = 0; k < base.length; k++) A = Math.max(A, maxRowDistance(pert[k], base[k]) / d0);
+  }
+  return A;
 }

@@ -102,6 +102,11 @@ export interface Theorem<C = unknown> {
   readonly cost: 'fast' | 'slow';
   /** Ops and models the check calls. */
   readonly needs: { readonly ops: readonly Op[]; readonly models: readonly ModelKind[] };
+  /**
+   * For theorems that call `flow`: `short` when every flow runs over a horizon of order 1 (the check
+   * runs them right after the velocity and layer identities, issue 11), `long` otherwise [long].
+   */
+  readonly horizon?: 'short' | 'long';
   /** Default number of fast-check runs (statistical theorems use 1 run that samples internally). */
   readonly runs: number;
   /** Statistical theorems: the probability that a correct implementation fails a run, at most 1e-6. */

@@ -58,11 +58,23 @@ export function supportedOps(impl: Implementation): Op[] {
 }
 
 /**
+ * What went wrong with an answer. PROTOCOL.md's error kinds (`not-supported`, `invalid-request`,
+ * `internal`), the transport failures (`crash`, `timeout`, `garbage`, `shape`), and `non-finite`: a
+ * well-formed answer holding NaN or an infinity, which inside the feasibility envelope is a wrong
+ * answer (the exact one is finite), not a protocol violation.
+ */
+export type ImplementationErrorKind = 'not-supported' | 'invalid-request' | 'internal' | 'crash' | 'timeout' | 'garbage' | 'shape' | 'non-finite';
+
+/** Kinds after which the transport restarted the process: the implementation did not answer at all. */
+export const TRANSPORT_KINDS: readonly ImplementationErrorKind[] = ['crash', 'timeout', 'garbage'];
+
+/**
  * Thrown by an implementation adapter when the implementation answered with a protocol error, crashed,
- * hung or answered garbage. `kind` follows PROTOCOL.md plus the transport failures.
+ * hung, answered garbage, or answered a non-finite number. `kind` follows PROTOCOL.md plus the
+ * transport failures.
  */
 export class ImplementationError extends Error {
-  readonly kind: 'not-supported' | 'invalid-request' | 'internal' | 'crash' | 'timeout' | 'garbage' | 'shape';
+  readonly kind: ImplementationErrorKind;
   constructor(kind: ImplementationError['kind'], message: string) {
     super(message);
     this.name = 'ImplementationError';

@@ -4,7 +4,11 @@ import { ImplementationError } from './implementation.ts';
 
 /** Options for {@link ProtocolClient}. Defaults in brackets. */
 export interface ProtocolClientOptions {
-  /** Seconds to wait for one answer (a batch counts as one answer per run it holds) [60]. */
+  /**
+   * Seconds to wait for one answer [60]. A batch line is given twice that, whatever its size: batches
+   * are sized from the measured time per run so that one fits in half a timeout, and a hung batch is
+   * noticed within two timeouts rather than one per run it holds.
+   */
   readonly timeoutSeconds?: number;
   /** Seconds to wait for the handshake answer after starting the process [max(timeoutSeconds, 30)]. */
   readonly startTimeoutSeconds?: number;
@@ -51,6 +55,7 @@ interface Pending {
 interface InFlight {
   readonly items: Pending[];
   readonly batch: boolean;
+  readonly sentAt: number;
   timer: NodeJS.Timeout;
 }
 
@@ -70,8 +75,8 @@ export class ProtocolClient {
   handshake: Handshake | null = null;
   /** How many times the process was started (1 after {@link start}). */
   starts = 0;
-  /** Run requests answered so far, and batch lines sent. */
-  readonly stats = { requests: 0, batches: 0 };
+  /** Run requests answered so far, batch lines sent, and ms between writing requests and reading their answers. */
+  readonly stats = { requests: 0, batches: 0, busyMs: 0 };
 
   private readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
@@ -92,6 +97,8 @@ export class ProtocolClient {
   private pumpScheduled = false;
   private nextSeq = 1;
   private closed = false;
+  /** Recent ms per run (decaying maximum), to size batches; NaN before the first answer. */
+  private msPerRun = NaN;
 
   constructor(command: string, options: ProtocolClientOptions = {}) {
     this.command = command;
@@ -179,7 +186,7 @@ export class ProtocolClient {
     const texts: string[] = [];
     const items: Pending[] = [];
     let bytes = 0;
-    const limit = this.batching ? this.maxBatch : 1;
+    const limit = this.batching ? Math.min(this.maxBatch, this.batchCap()) : 1;
     while (this.queue.length && texts.length < limit) {
       const t = JSON.stringify(this.queue[0].request);
       if (texts.length > 0 && bytes + t.length > this.maxBatchBytes) break;
@@ -189,16 +196,25 @@ export class ProtocolClient {
     }
     const batch = texts.length > 1;
     const line = batch ? `{"cmd":"batch","runs":[${texts.join(',')}]}` : texts[0];
+    const wait = this.timeoutMs * (items.length > 1 ? 2 : 1);
     const timer = setTimeout(() => {
-      this.fail('timeout', `no answer within ${this.timeoutMs / 1000} s (option --timeout)`);
-    }, this.timeoutMs * items.length);
-    this.inFlight = { items, batch, timer };
+      this.fail('timeout', items.length > 1
+        ? `no answer to a batch of ${items.length} runs within ${wait / 1000} s (twice the per-answer --timeout)`
+        : `no answer within ${wait / 1000} s (option --timeout)`);
+    }, wait);
+    this.inFlight = { items, batch, timer, sentAt: performance.now() };
     if (batch) this.stats.batches++;
     try {
       this.child!.stdin!.write(line + '\n');
     } catch (e) {
       this.fail('crash', `could not write the request: ${(e as Error).message}`);
     }
+  }
+
+  /** Most runs the next batch may hold: what fits in half a timeout at the recent time per run (4 before any answer). */
+  private batchCap(): number {
+    if (Number.isNaN(this.msPerRun)) return 4;
+    return Math.max(1, Math.floor(this.timeoutMs / (2 * Math.max(this.msPerRun, 1e-3))));
   }
 
   private ensureStarted(): Promise<void> {
@@ -325,6 +341,10 @@ export class ProtocolClient {
     }
     clearTimeout(f.timer);
     this.inFlight = null;
+    const elapsed = performance.now() - f.sentAt;
+    this.stats.busyMs += elapsed;
+    const per = elapsed / f.items.length;
+    this.msPerRun = Number.isNaN(this.msPerRun) ? per : Math.max(per, this.msPerRun / 2);
     for (let k = 0; k < answers.length; k++) {
       const a = answers[k] as Json;
       const p = f.items[k];
@@ -372,6 +392,7 @@ export class ProtocolClient {
     this.record({ kind, message, seq: seqs[0], stderr: tail });
     if (f) {
       clearTimeout(f.timer);
+      this.stats.busyMs += performance.now() - f.sentAt;
       const what = f.batch ? ` (batch of seqs ${seqs[0]}..${seqs[seqs.length - 1]})` : ` (seq ${seqs[0]})`;
       for (const p of f.items) p.reject(new ImplementationError(kind, `"${this.command}" ${message}${what}${stderrSuffix(tail)}`));
     }

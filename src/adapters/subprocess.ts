@@ -101,7 +101,7 @@ export function decodeAnswer(spec: RunSpec, answer: Record<string, unknown>): To
   if (spec.op === 'energy') {
     const e = decodeNumber(answer.energy);
     if (e === undefined) throw new ImplementationError('shape', `"energy" is ${describe(answer.energy)}, expected a number`);
-    if (!Number.isFinite(e)) throw new ImplementationError('garbage', `"energy" is the non-finite number ${e}`);
+    if (!Number.isFinite(e)) throw new ImplementationError('non-finite', `"energy" is the non-finite number ${e}`);
     return e;
   }
   const want = spec.op === 'flow' ? spec.req.times.length : spec.req.steps;
@@ -125,7 +125,7 @@ function decodeTokens(value: unknown, n: number, d: number, field: string): Toke
     for (let k = 0; k < d; k++) {
       const x = decodeNumber(row[k]);
       if (x === undefined) throw new ImplementationError('shape', `"${field}[${i}][${k}]" is ${describe(row[k])}, expected a number`);
-      if (!Number.isFinite(x)) throw new ImplementationError('garbage', `"${field}[${i}][${k}]" is the non-finite number ${x}`);
+      if (!Number.isFinite(x)) throw new ImplementationError('non-finite', `"${field}[${i}][${k}]" is the non-finite number ${x}`);
       data[i * d + k] = x;
     }
   }

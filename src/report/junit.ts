@@ -8,10 +8,24 @@ export function xmlEscape(s: string): string {
   return escapeXml(s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ''));
 }
 
-/** The failure body of one theorem: violation, sizes, counterexample, replay, stderr. */
+/** The body of an errored theorem: what happened, on which case, the replay line, stderr. */
+export function errorBody(r: CheckResult): string {
+  const e = r.error;
+  if (!e) return '';
+  const lines = [
+    `${r.id}: ${r.title}`,
+    `errored (${e.kind}${e.count > 1 ? `, ${e.count} runs` : ''}): ${e.message}`,
+    `the case whose request triggered it (not a counterexample: nothing was answered): ${JSON.stringify(e.case, replacer)}`,
+    `replay: ${e.replay}`,
+  ];
+  if (r.stderr?.length) lines.push('stderr (last lines):', ...r.stderr.map((l) => '  | ' + l));
+  return lines.join('\n');
+}
+
+/** The failure body of one theorem: violation, sizes, counterexample, replay, stderr (or {@link errorBody} when it errored). */
 export function failureBody(r: CheckResult): string {
   const f = r.failure;
-  if (!f) return '';
+  if (!f) return errorBody(r);
   const lines = [`${r.id}: ${r.title}`, `violation: ${f.message}`];
   if (f.details) {
     lines.push(`quantity: ${f.details.quantity} = ${f.details.measured} (tolerance ${f.details.tolerance})`);
@@ -38,13 +52,16 @@ export function renderJunit(report: CheckReport): string {
     if (r.verdict === 'failed') {
       return `    <testcase ${attrs}>\n      <failure message="${xmlEscape(r.failure?.message.split('\n')[0] ?? 'failed')}" type="${xmlEscape(r.tier)}">${xmlEscape(failureBody(r))}</failure>\n    </testcase>`;
     }
-    const note = r.verdict === 'inconclusive' ? `\n      <system-out>inconclusive: every run exhausted its budget</system-out>` : '';
+    if (r.verdict === 'errored') {
+      return `    <testcase ${attrs}>\n      <error message="${xmlEscape(r.error?.message.split('\n')[0] ?? 'errored')}" type="${xmlEscape(r.error?.kind ?? 'error')}">${xmlEscape(errorBody(r))}</error>\n    </testcase>`;
+    }
+    const note = r.verdict === 'inconclusive' ? `\n      <system-out>inconclusive: ${xmlEscape(r.reason ?? 'no run decided')}</system-out>` : '';
     return `    <testcase ${attrs}>${note}${note ? '\n    ' : ''}</testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="attnflow" tests="${report.results.length}" failures="${s.failed}" skipped="${s.skipped}" time="${(report.timeMs / 1000).toFixed(3)}">`,
-    `  <testsuite name="${xmlEscape(name)}" tests="${report.results.length}" failures="${s.failed}" skipped="${s.skipped}" errors="0" time="${(report.timeMs / 1000).toFixed(3)}">`,
+    `<testsuites name="attnflow" tests="${report.results.length}" failures="${s.failed}" errors="${s.errored}" skipped="${s.skipped}" time="${(report.timeMs / 1000).toFixed(3)}">`,
+    `  <testsuite name="${xmlEscape(name)}" tests="${report.results.length}" failures="${s.failed}" skipped="${s.skipped}" errors="${s.errored}" time="${(report.timeMs / 1000).toFixed(3)}">`,
     `    <properties>`,
     `      <property name="profile" value="${xmlEscape(report.profile.name)}"/>`,
     `      <property name="eps" value="${report.profile.eps}"/>`,

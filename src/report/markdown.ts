@@ -1,6 +1,7 @@
 import type { CheckReport, CheckResult } from '../check/checkImplementation.ts';
-import { formatMs } from './table.ts';
-import { failureBody } from './junit.ts';
+import { formatMs, runsCell } from './table.ts';
+import { errorBody, failureBody } from './junit.ts';
+import { summaryLine } from '../../properties/runSuite.ts';
 
 /** A table cell: pipes escaped, newlines flattened. */
 function cell(s: string): string {
@@ -16,24 +17,34 @@ const ICON: Record<CheckResult['verdict'], string> = { passed: 'pass', failed: '
 export function renderMarkdown(report: CheckReport): string {
   const s = report.summary;
   const impl = report.implementation;
-  const verdict = report.exitCode === 0 ? 'every **must** theorem passed' : 'a **must** theorem **failed**';
+  const verdict = {
+    0: 'every **must** theorem passed',
+    1: 'a **must** theorem **failed**',
+    3: 'no must theorem failed, but the implementation **errored**',
+    4: 'no failure, but a **must** theorem is **inconclusive**',
+  }[report.exitCode];
   const out: string[] = [
     `## attnflow check: ${impl.name}${impl.version ? ` ${impl.version}` : ''}`,
     '',
-    `${verdict}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ''} ` +
+    `${verdict}: ${summaryLine(s)} ` +
       `(profile \`${report.profile.name}\`: eps ${report.profile.eps.toExponential(3)}, flow rtol ${report.profile.flowRtol}; seed ${report.seed}; ${formatMs(report.timeMs)}).`,
     '',
   ];
   if (impl.command) out.push(`Command: \`${impl.command}\``, '');
   out.push('| theorem | tier | verdict | runs | time | statement |', '|---|---|---|---:|---:|---|');
   for (const r of report.results) {
-    const v = r.verdict === 'skipped' ? `skip (${r.reason ?? ''})` : ICON[r.verdict];
-    out.push(`| ${cell(r.id)} | ${r.tier} | ${cell(v)} | ${r.runs} | ${formatMs(r.timeMs)} | ${cell(r.title)} |`);
+    const v = r.verdict === 'skipped' || r.verdict === 'inconclusive' || r.verdict === 'errored' ? `${ICON[r.verdict]} (${r.reason ?? ''})` : ICON[r.verdict];
+    out.push(`| ${cell(r.id)} | ${r.tier} | ${cell(v)} | ${runsCell(r)} | ${formatMs(r.timeMs)} | ${cell(r.title)} |`);
   }
   const failed = report.results.filter((r) => r.verdict === 'failed');
   if (failed.length) {
     out.push('', '### Failures');
     for (const r of failed) out.push('', `#### ${r.id} (${r.tier})`, '', '```', failureBody(r), '```');
+  }
+  const errored = report.results.filter((r) => r.verdict === 'errored');
+  if (errored.length) {
+    out.push('', '### Errors (no answer: crash, hang or protocol violation)');
+    for (const r of errored) out.push('', `#### ${r.id} (${r.tier})`, '', '```', errorBody(r), '```');
   }
   const incidents = report.incidents.filter((i) => i.kind !== 'restart');
   if (incidents.length) {

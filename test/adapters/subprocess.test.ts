@@ -59,7 +59,7 @@ describe.skipIf(!HAVE_NUMPY)('subprocess adapter against the numpy example', () 
     ['garbage', 'garbage'],
     ['wrong-seq', 'garbage'],
     ['wrong-shape', 'shape'],
-    ['nan', 'garbage'],
+    ['nan', 'non-finite'],
     ['error', 'internal'],
   ])('fault %s fails only the request that met it (kind %s); the next request is answered', async (fault, kind) => {
     const op = fault === 'wrong-shape' || fault === 'nan' ? 'velocity' : 'energy';

@@ -55,7 +55,7 @@ describe('checkImplementation', () => {
     expect(report.exitCode).toBe(0);
   });
 
-  test('a plain-array JS implementation is adapted, and an op that throws fails its theorem with the message', async () => {
+  test('a plain-array JS implementation is adapted, and an op that throws makes its theorem errored with the message and the case', async () => {
     const ref = referenceImplementation();
     const m = (rows: number[][] | null) => (rows ? fromRows(rows) : null);
     const plain: PlainImplementation = {
@@ -67,17 +67,23 @@ describe('checkImplementation', () => {
     };
     const report = await checkImplementation(plain, { only: 'M-SA', runs: 40 });
     const r = report.results[0];
-    expect(r.verdict).toBe('failed');
-    expect(r.failure!.message).toContain('implementation internal: velocity threw RangeError: too many tokens for this toy');
-    expect((r.failure!.counterexample as { X: number[][] }).X.length).toBe(4);
+    expect(r.verdict).toBe('errored');
+    expect(r.failure).toBeUndefined();
+    expect(r.error!.kind).toBe('internal');
+    expect(r.error!.message).toContain('velocity threw RangeError: too many tokens for this toy');
+    // The case that triggered it, not shrunk: an exception is not a counterexample.
+    expect((r.error!.case as { X: number[][] }).X.length).toBeGreaterThan(3);
+    expect(r.error!.replay).toMatch(/--only 'M-SA' --seed 42 --path '\d+' --runs 1$/);
+    expect(report.exitCode).toBe(3);
   });
 
-  test('a wrong shape is reported as a shape failure, not a crash of attnflow', async () => {
+  test('a wrong shape makes the theorem errored (a protocol violation), not a crash of attnflow', async () => {
     const ref = referenceImplementation();
     const bad: Implementation = { ...ref, name: 'short', velocity: async (req) => ({ rows: req.X.rows - 1 || 0, cols: req.X.cols, data: new Float64Array(0) }) };
     const r = (await checkImplementation(bad, { only: 'M-SA', runs: 5 })).results[0];
-    expect(r.verdict).toBe('failed');
-    expect(r.failure!.message).toMatch(/implementation shape: "velocity" has \d+ rows, expected \d+/);
+    expect(r.verdict).toBe('errored');
+    expect(r.error!.kind).toBe('shape');
+    expect(r.error!.message).toMatch(/"velocity" has \d+ rows, expected \d+/);
   });
 
   test('results stream to the JSON-lines report as they finish, and JUnit and Markdown renderings carry the verdicts', async () => {

@@ -7,7 +7,9 @@ import type { Theorem } from '../../theorems/types.ts';
 /** Runs `thm` against `impl` and asserts it passed, printing the failure if not. */
 export async function expectPasses(thm: Theorem<any>, impl: Implementation, options: RunTheoremOptions = {}): Promise<TheoremResult> {
   const r = await runTheorem(thm, impl, options);
-  expect(r.verdict, `${thm.id} on ${impl.name}: ${JSON.stringify(r.failure ?? r.reason ?? r.verdict, null, 1)?.slice(0, 2000)}`).toBe('passed');
+  expect(r.verdict, `${thm.id} on ${impl.name}: ${JSON.stringify(r.failure ?? r.error ?? r.reason ?? r.verdict, null, 1)?.slice(0, 2000)}`).toBe('passed');
+  // Every request the theorem built lay inside the feasibility envelope (src/check/envelope.ts).
+  expect(r.envelopeRefusals ?? 0, `${thm.id} built requests outside the envelope: ${r.envelopeProblem}`).toBe(0);
   return r;
 }
 

@@ -12,10 +12,11 @@ import { renderMarkdown } from '../../report/markdown.ts';
 import type { Evidence } from '../../report/evidence.ts';
 import { gatherEvidence } from '../../report/evidence.ts';
 import { budgetText, renderHtmlReport, writeHtmlFile } from '../../report/html.ts';
-import { formatMs, renderTable } from '../../report/table.ts';
+import { formatMs, renderTable, runsCell } from '../../report/table.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, positiveOption } from '../command.ts';
 import { parseSuiteOptions, SUITE_HELP, SUITE_OPTIONS } from '../suiteOptions.ts';
+import { exitMeaning, summaryLine } from '../../../properties/runSuite.ts';
 import { resultLine } from './verify.ts';
 
 const HELP = `attnflow check: run the theorem suite against another implementation
@@ -28,15 +29,30 @@ stdin/stdout). Its handshake decides which theorems run; the others are reported
 Options:
   --impl <command>   the implementation, e.g. "python3 examples/python/attnflow_impl.py" (required)
 ${SUITE_HELP}
-  --timeout <s>      seconds to wait for one answer before the process counts as hung (default 60)
+  --budget <s>       seconds for the whole run (default 300). Theorems run cheapest and most decisive
+                     first (velocity, energy and layer identities, then short flows, then long ones);
+                     each gets a share of what is left and reports how many runs it got
+  --timeout <s>      seconds to wait for one answer before the process counts as hung (default 30;
+                     a batch line gets twice that)
+  --fail-fast        stop at the first failed must theorem (the rest are reported as skipped)
   --no-batch         do not use the batch extension even if the handshake announces it
   --junit <file>     JUnit XML report
   --markdown <file>  Markdown summary
   --html <file>      one self-contained HTML page: every theorem, each failure with a picture
   -h, --help         this help
 
-Exit status: 0 when every "must" theorem passed, 1 when one failed, 2 when the implementation could
-not be checked (bad options, the command does not start, the handshake failed).`;
+Verdicts: passed; failed (the implementation answered, in time, something that violates the theorem
+on the printed case, a NaN where the exact answer is finite included); errored (a crash, a hang, a
+line that is not JSON, a wrong seq or shape, an error answer: never a counterexample); inconclusive
+(the budget ran out, or the theory cannot decide the case); skipped (an op or model is missing).
+
+Exit status:
+  0  every must theorem passed (should/may failures are reported but do not change it)
+  1  a must theorem failed
+  2  the implementation could not be checked (bad options, the command does not start, the
+     handshake failed)
+  3  no must theorem failed, but some theorem errored
+  4  no failure and no error, but a must theorem stayed inconclusive (raise --budget)`;
 
 /** A string as one POSIX shell word. */
 export function shellQuote(s: string): string {
@@ -61,6 +77,8 @@ export const checkCommand: Command = {
       ...SUITE_OPTIONS,
       impl: { type: 'string' },
       timeout: { type: 'string' },
+      budget: { type: 'string' },
+      'fail-fast': { type: 'boolean' },
       'no-batch': { type: 'boolean' },
       junit: { type: 'string' },
       markdown: { type: 'string' },
@@ -74,7 +92,8 @@ export const checkCommand: Command = {
     if (!values.impl || values.impl.trim() === '') {
       throw new AttnflowError('--impl', 'is missing', 'pass the command that starts the implementation, e.g. --impl "python3 my_impl.py"');
     }
-    const timeout = positiveOption(values.timeout, 'timeout', 60);
+    const timeout = positiveOption(values.timeout, 'timeout', 30);
+    const budget = positiveOption(values.budget, 'budget', 300);
     const out = process.stdout;
     const tty = process.stderr.isTTY === true;
 
@@ -89,12 +108,13 @@ export const checkCommand: Command = {
       throw e;
     }
     const profileFlags = profile.name === 'float64' ? '' : profile.name === 'float32' ? ' --profile float32' : ` --profile custom --eps ${profile.eps} --flow-rtol ${profile.flowRtol}`;
-    const replayPrefix = `attnflow check --impl ${shellQuote(values.impl)}${profileFlags}${timeout !== 60 ? ` --timeout ${timeout}` : ''}`;
+    const replayPrefix = `attnflow check --impl ${shellQuote(values.impl)}${profileFlags}${timeout !== 30 ? ` --timeout ${timeout}` : ''}`;
     const hs = impl.handshake;
     out.write(
       `attnflow check: ${selected.length} theorems against ${hs.implementation.name}${hs.implementation.version ? ` ${hs.implementation.version}` : ''}` +
         `${hs.implementation.language ? ` (${hs.implementation.language})` : ''}; ops ${hs.supports.ops.join(', ')}; models ${hs.supports.models.join(', ')}` +
-        `${impl.client.batching ? '; batch' : ''}\n  seed ${seed}, profile ${profile.name} (eps ${profile.eps.toExponential(3)}, flow rtol ${profile.flowRtol})\n`,
+        `${impl.client.batching ? '; batch' : ''}\n  seed ${seed}, profile ${profile.name} (eps ${profile.eps.toExponential(3)}, flow rtol ${profile.flowRtol}), ` +
+        `budget ${budget} s, timeout ${timeout} s per answer\n`,
     );
     const jsonl = values.report ? new JsonlReport(values.report) : undefined;
     let report;
@@ -109,12 +129,14 @@ export const checkCommand: Command = {
         path: values.path,
         replayPrefix,
         report: jsonl,
+        budgetSeconds: budget,
+        failFast: values['fail-fast'],
         onStart: tty ? (thm, k, total) => process.stderr.write(`\r  [${k + 1}/${total}] ${thm.id}: starting\x1b[K`) : undefined,
         onRun: tty ? (thm, done, total) => process.stderr.write(`\r  ${thm.id}: ${done}/${total} runs\x1b[K`) : undefined,
         onResult: (r: CheckResult) => {
           if (tty) process.stderr.write('\r\x1b[K');
           out.write(resultLine(r) + '\n');
-          if (r.failure) out.write(clipped(indent(failureBody(r), '    ')) + '\n');
+          if (r.failure || r.error) out.write(clipped(indent(failureBody(r), '    ')) + '\n');
           else if (r.incidents?.some((i) => i.kind !== 'restart')) out.write(indent(r.incidents.map((i) => `${i.kind}: ${i.message}`).join('\n'), '    ') + '\n');
         },
       });
@@ -126,7 +148,7 @@ export const checkCommand: Command = {
     const s = report.summary;
     out.write('\n' + renderTable(
       ['id', 'tier', 'verdict', 'runs', 'time', 'statement'],
-      report.results.map((r) => [r.id, r.tier, r.verdict === 'skipped' ? `skipped (${r.reason})` : r.verdict, String(r.runs), formatMs(r.timeMs), r.title.length > 60 ? r.title.slice(0, 57) + '...' : r.title]),
+      report.results.map((r) => [r.id, r.tier, r.verdict === 'skipped' ? `skipped (${r.reason})` : r.verdict, runsCell(r), formatMs(r.timeMs), r.title.length > 60 ? r.title.slice(0, 57) + '...' : r.title]),
       [false, false, false, true, true, false],
     ) + '\n\n');
     const crashes = report.incidents.filter((i) => i.kind !== 'restart');
@@ -142,10 +164,11 @@ export const checkCommand: Command = {
       writeHtmlFile(values.html, renderHtmlReport({ ...report, command: 'check', evidence, budget: budgetText({ runs, budget: (values as { budget?: string }).budget, timeoutSeconds: timeout }), generatedAt: new Date().toISOString() }));
     }
     const written = [jsonl?.path, values.junit, values.markdown, values.html].filter(Boolean);
-    out.write(`total time ${formatMs(report.timeMs)}; ${impl.client.stats.requests} requests${impl.client.stats.batches ? ` (${impl.client.stats.batches} batch lines)` : ''}` +
+    const busy = report.implementationMs ?? 0;
+    out.write(`total time ${formatMs(report.timeMs)} (the implementation answering ${formatMs(busy)}, ${report.timeMs > 0 ? Math.round((100 * busy) / report.timeMs) : 0}%); ` +
+      `${impl.client.stats.requests} requests${impl.client.stats.batches ? ` (${impl.client.stats.batches} batch lines)` : ''}` +
       `${written.length ? `; reports written to ${written.join(', ')}` : ''}\n`);
-    out.write(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ''}; ` +
-      `profile ${profile.name}: ${report.exitCode === 0 ? 'every must theorem passed' : 'a must theorem FAILED'}\n`);
+    out.write(`${summaryLine(s)}; profile ${profile.name}: ${exitMeaning(report.exitCode)} (exit ${report.exitCode})\n`);
     return report.exitCode;
   },
 };

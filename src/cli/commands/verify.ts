@@ -2,9 +2,9 @@ import { referenceImplementation } from '../../adapters/reference.ts';
 import { JsonlReport } from '../../report/jsonl.ts';
 import { gatherEvidence } from '../../report/evidence.ts';
 import { budgetText, renderHtmlReport, writeHtmlFile } from '../../report/html.ts';
-import { formatMs, renderTable } from '../../report/table.ts';
+import { formatMs, renderTable, runsCell } from '../../report/table.ts';
 import type { TheoremResult } from '../../../properties/runTheorem.ts';
-import { runSuite, summarise } from '../../../properties/runSuite.ts';
+import { exitStatus, runSuite, summarise, summaryLine } from '../../../properties/runSuite.ts';
 import { theorems } from '../../../theorems/index.ts';
 import { AttnflowError } from '../../errors.ts';
 import { parseShard } from '../../sweep/shard.ts';
@@ -28,12 +28,14 @@ ${SUITE_HELP}
   --html <file>      one self-contained HTML page: every theorem, each failure with a picture
   -h, --help         this help
 
-Exit status: 0 when every "must" theorem passed, 1 when one failed, 2 on bad options.`;
+Exit status: 0 when every "must" theorem passed, 1 when one failed, 2 on bad options, 3 when a
+theorem errored (the engine threw), 4 when a must theorem stayed inconclusive.`;
 
 /** Formats one streamed line for a finished theorem. */
 export function resultLine(r: TheoremResult): string {
   const verdict = r.verdict.toUpperCase().padEnd(12);
-  const extra = r.verdict === 'skipped' ? `(${r.reason})` : `${r.runs} runs, ${formatMs(r.timeMs)}`;
+  const why = r.verdict === 'errored' || r.verdict === 'inconclusive' ? (r.reason ? ` (${r.reason})` : '') : '';
+  const extra = r.verdict === 'skipped' ? `(${r.reason})` : `${runsCell(r)} runs, ${formatMs(r.timeMs)}${why}`;
   return `${verdict} ${r.id.padEnd(10)} ${r.tier.padEnd(6)} ${extra}`;
 }
 
@@ -87,7 +89,7 @@ export const verifyCommand: Command = {
     const s = summarise(results);
     out.write('\n' + renderTable(
       ['id', 'tier', 'kind', 'verdict', 'runs', 'time', 'statement'],
-      results.map((r) => [r.id, r.tier, r.kind, r.verdict, String(r.runs), formatMs(r.timeMs), r.title.length > 70 ? r.title.slice(0, 67) + '...' : r.title]),
+      results.map((r) => [r.id, r.tier, r.kind, r.verdict, runsCell(r), formatMs(r.timeMs), r.title.length > 70 ? r.title.slice(0, 67) + '...' : r.title]),
       [false, false, false, false, true, true, false],
     ) + '\n\n');
     if (values.html) {
@@ -97,8 +99,8 @@ export const verifyCommand: Command = {
         budget: budgetText({ runs }), timeMs: performance.now() - started, generatedAt: new Date().toISOString() }));
     }
     out.write(`total time ${formatMs(performance.now() - started)}${report ? `; report written to ${report.path}` : ''}${values.html ? `; HTML report ${values.html}` : ''}\n`);
-    out.write(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ''}\n`);
-    return s.mustFailed ? 1 : 0;
+    out.write(`${summaryLine(s)}\n`);
+    return exitStatus(s);
   },
 };
 
