@@ -146,7 +146,8 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
   const replayOf = (path: string) => `${prefix} --only '${thm.id}' --seed ${suiteSeed} --path '${path}' --runs 1`;
   const maxErrors = options.maxErrors ?? 3;
   let executed = 0, decided = 0, inconclusiveRuns = 0, notSupported: string | null = null;
-  let violated = false, halted = false, errorCount = 0, refusals = 0;
+  let violated = false, halted = false, outOfTime = false, errorCount = 0, refusals = 0;
+  const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
   let refusal: string | undefined;
   let firstError: Omit<ErrorRecord, 'count'> | undefined;
   let lastInconclusive: string | undefined;
@@ -157,6 +158,12 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
     // Once stopped (a hang, or maxErrors incidents), later cases are not sent: they would not be
     // answered either, and a case nobody answered must not become a counterexample.
     if (halted || notSupported) return true;
+    // Out of time: no new case starts. The deadline is kept here rather than by fast-check's
+    // interruptAfterTimeLimit, which races the case in flight and reports the cut-off case as failed.
+    if (performance.now() >= deadline) {
+      outOfTime = true;
+      return true;
+    }
     try {
       const out = await thm.check(ctx, c);
       if (!violated) decided++;
@@ -217,12 +224,11 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
     path: options.path,
     endOnFailure: false,
     markInterruptAsFailure: false,
-    ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: Math.max(1, Math.floor(options.timeLimitMs)) } : {}),
   });
   const timeMs = performance.now() - started;
   const common = {
     ...base, requestedRuns: total, inconclusiveRuns, timeMs,
-    ...(details.interrupted ? { interrupted: true } : {}),
+    ...(outOfTime ? { interrupted: true } : {}),
     ...(refusals ? { envelopeRefusals: refusals, envelopeProblem: refusal } : {}),
   };
   if (details.failed) {

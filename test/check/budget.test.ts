@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import type { Implementation } from '../../src/adapters/implementation.ts';
+import { ImplementationError } from '../../src/adapters/implementation.ts';
+import { referenceImplementation } from '../../src/adapters/reference.ts';
+import { checkImplementation } from '../../src/check/checkImplementation.ts';
+import { renderJunit } from '../../src/report/junit.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { EXIT } from '../../properties/runSuite.ts';
+import { noTangentProjection } from '../helpers/mutants.ts';
+
+const ref = referenceImplementation();
+
+/** The reference with every flow delayed by `ms`: a correct but slow implementation. */
+function slowFlows(ms: number): Implementation {
+  return { ...ref, name: `slow-${ms}ms`, flow: async (req) => (await new Promise((r) => setTimeout(r, ms)), ref.flow!(req)) };
+}
+
+describe('checkImplementation within a budget', () => {
+  test('a slow correct implementation gets passed verdicts within the budget, each theorem reporting the runs it got', async () => {
+    const started = performance.now();
+    const report = await checkImplementation(slowFlows(40), { only: 'M-SA,S1,S2,S10', budgetSeconds: 3 });
+    const wall = (performance.now() - started) / 1000;
+    expect(report.results.map((r) => r.verdict)).toEqual(['passed', 'passed', 'passed', 'passed']);
+    expect(report.exitCode).toBe(EXIT.passed);
+    // Each theorem stops starting cases when its share is spent; one case in flight may finish after it.
+    expect(wall).toBeLessThan(3 + 2);
+    const s1 = report.results.find((r) => r.id === 'S1')!;
+    expect(s1.interrupted).toBe(true);
+    expect(s1.runs).toBeLessThan(s1.requestedRuns!);
+    expect(s1.budgetMs).toBeGreaterThan(0);
+  });
+
+  test('theorems reached with no budget left are inconclusive (not failed), and the exit status says so', async () => {
+    const report = await checkImplementation(slowFlows(400), { only: 'S1,S2,S10', budgetSeconds: 0.3 });
+    const verdicts = report.results.map((r) => r.verdict);
+    expect(verdicts).not.toContain('failed');
+    expect(verdicts).toContain('inconclusive');
+    expect(report.results.find((r) => r.verdict === 'inconclusive')!.reason).toMatch(/budget/);
+    expect(report.exitCode).toBe(EXIT.inconclusive);
+  });
+
+  test('cheap decisive theorems run first whatever order they are asked in', async () => {
+    const report = await checkImplementation(ref, { only: 'S1,T4.1,M-SA,HP-flow', runs: 1 });
+    expect(report.results.map((r) => r.id)).toEqual(['M-SA', 'S1', 'HP-flow', 'T4.1']);
+  });
+
+  test('--fail-fast stops at the first failed must theorem and reports the rest as skipped with the reason', async () => {
+    const report = await checkImplementation(noTangentProjection, { only: 'M-SA,S1,S2', runs: 5, failFast: true });
+    expect(report.results.map((r) => r.verdict)).toEqual(['failed', 'skipped', 'skipped']);
+    expect(report.results[1].reason).toContain('--fail-fast stopped the run after M-SA failed');
+    expect(report.exitCode).toBe(EXIT.mustFailed);
+  });
+
+  test('an implementation that hangs on every flow is errored, never failed, and the run stops paying for hangs', async () => {
+    const hanging: Implementation = { ...ref, name: 'hangs', flow: async () => { throw new ImplementationError('timeout', 'no answer within 30 s (option --timeout)'); } };
+    const report = await checkImplementation(hanging, { only: 'M-SA,S1,S2,S10,S5,S11', runs: 5, maxHungTheorems: 2 });
+    const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+    expect(byId['M-SA'].verdict).toBe('passed');
+    expect(byId.S1.verdict).toBe('errored');
+    expect(byId.S2.verdict).toBe('errored');
+    expect(byId.S1.error!.kind).toBe('timeout');
+    expect(report.results.filter((r) => r.verdict === 'inconclusive').every((r) => /hung in 2 theorems/.test(r.reason ?? ''))).toBe(true);
+    expect(report.results.some((r) => r.verdict === 'failed')).toBe(false);
+    expect(report.exitCode).toBe(EXIT.errored);
+    const xml = renderJunit(report);
+    expect(xml).toMatch(/<error message="[^"]*no answer within 30 s[^"]*" type="timeout">/);
+    expect(xml).toMatch(/errors="2"/);
+    const md = renderMarkdown(report);
+    expect(md).toContain('### Errors (no answer: crash, hang or protocol violation)');
+    expect(md).toContain('the implementation **errored**');
+  });
+});

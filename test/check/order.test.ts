@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'vitest';
+import { orderForCheck, phaseOf } from '../../src/check/order.ts';
+import { theorems } from '../../theorems/index.ts';
+
+describe('the check order', () => {
+  const ordered = orderForCheck(theorems);
+
+  test('holds every theorem once', () => {
+    expect(new Set(ordered.map((t) => t.id))).toEqual(new Set(theorems.map((t) => t.id)));
+    expect(ordered.length).toBe(theorems.length);
+  });
+
+  test('puts the identities (no flow) first, then short flows, then long ones', () => {
+    const phases = ordered.map(phaseOf);
+    expect(phases).toEqual([...phases].sort((a, b) => a - b));
+    expect(phaseOf(ordered[0])).toBe(0);
+  });
+
+  test('runs must before should before may within a phase', () => {
+    const rank = { must: 0, should: 1, may: 2 };
+    for (let k = 1; k < ordered.length; k++) {
+      if (phaseOf(ordered[k]) === phaseOf(ordered[k - 1])) expect(rank[ordered[k].tier]).toBeGreaterThanOrEqual(rank[ordered[k - 1].tier]);
+    }
+  });
+
+  test('reaches HP-flow, the accuracy check that catches a low-order integrator, before any long flow', () => {
+    const ids = ordered.map((t) => t.id);
+    const firstLong = ordered.findIndex((t) => phaseOf(t) === 2);
+    expect(ids.indexOf('HP-flow')).toBeLessThan(firstLong);
+    expect(ids.indexOf('M-SA')).toBeLessThan(ids.indexOf('S1'));
+  });
+});
