@@ -12,7 +12,10 @@
  * --min-time 0.05 (seconds per repetition), --stat median|min (which repetition the table reports,
  * default median; min is the least disturbed one on a busy machine), --no-numpy, --no-ml-matrix,
  * --threads N (kernel threads), --numpy-threads N (OPENBLAS_NUM_THREADS for numpy; default: its own
- * choice), --json FILE (also write the results as JSON).
+ * choice), --json FILE (also write the results as JSON), --rounds N (default 1: numpy once for all
+ * sizes, first; with N > 1 numpy is spawned for each size right before attnflow's timing of it, N
+ * rounds in turn, and each column keeps its best round: on a machine whose load changes, both sides
+ * are then timed under the same load).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     'numpy-threads': { type: 'string' },
     json: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
   },
   strict: true,
 });
@@ -69,12 +73,18 @@ if (values.threads !== undefined) configurePool({ threads: Number(values.threads
 const beta = 1;
 const flops = (n: number, d: number) => 4 * n * n * d;
 
-function numpyTimes(): Map<string, number> | string {
+const rounds = Number(values.rounds);
+if (!(Number.isInteger(rounds) && rounds >= 1)) {
+  console.error(`--rounds: "${values.rounds}" is not a positive integer. Fix: pass e.g. --rounds 3`);
+  process.exit(2);
+}
+
+function numpyTimes(only?: [number, number][]): Map<string, number> | string {
   if (values['no-numpy']) return 'skipped (--no-numpy)';
   const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'skipped (python3 with numpy not found)';
   const script = fileURLToPath(new URL('./numpy_velocity.py', import.meta.url));
-  const cfg = JSON.stringify({ sizes, beta, reps, minTime });
+  const cfg = JSON.stringify({ sizes: only ?? sizes, beta, reps, minTime });
   const nt = values['numpy-threads'];
   // Some machines here pin OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE) for old OpenBLAS builds; they slow a
   // current numpy, so the baseline runs without them (in this child only) to give numpy its best kernel.
@@ -98,18 +108,26 @@ async function warmPool(): Promise<void> {
 }
 
 const loadBefore = loadavg()[0];
-const np = numpyTimes(); // first, so that python and node do not compete for the cores
+const np = numpyTimes(rounds > 1 ? [[4, 3]] : undefined); // first, so that python and node do not compete for the cores
 await warmPool();
 const rows: Row[] = [];
+const better = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 for (const [n, d] of sizes) {
   const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
   const params = { beta };
-  const attnflow = timePerCall(() => velocity(X, params, { validate: false }), { minTime, reps })[stat];
   const out = new Float64Array(n * d);
-  const inPlace = timePerCall(() => velocityInto(X, params, out, { validate: false }), { minTime, reps })[stat];
-  setDriftKernel('ts');
-  const tsKernel = timePerCall(() => velocityInto(X, params, out, { validate: false }), { minTime, reps })[stat];
-  setDriftKernel(null);
+  let attnflow = Infinity, inPlace = Infinity, tsKernel = Infinity, numpy: number | null = null;
+  for (let r = 0; r < rounds; r++) {
+    if (rounds > 1) {
+      const one = numpyTimes([[n, d]]);
+      numpy = better(numpy, typeof one === 'string' ? null : one.get(`${n}x${d}`) ?? null);
+    }
+    attnflow = Math.min(attnflow, timePerCall(() => velocity(X, params, { validate: false }), { minTime, reps })[stat]);
+    inPlace = Math.min(inPlace, timePerCall(() => velocityInto(X, params, out, { validate: false }), { minTime, reps })[stat]);
+    setDriftKernel('ts');
+    tsKernel = Math.min(tsKernel, timePerCall(() => velocityInto(X, params, out, { validate: false }), { minTime, reps })[stat]);
+    setDriftKernel(null);
+  }
   let mlMatrix: number | null = null, maxDiffMlMatrix: number | null = null;
   if (!values['no-ml-matrix']) {
     const M = new Matrix(toRows(X));
@@ -119,9 +137,9 @@ for (const [n, d] of sizes) {
     maxDiffMlMatrix = 0;
     for (let i = 0; i < a.length; i++) maxDiffMlMatrix = Math.max(maxDiffMlMatrix, Math.abs(a[i] - b[i]));
   }
-  const numpy = typeof np === 'string' ? null : np.get(`${n}x${d}`) ?? null;
+  if (rounds === 1) numpy = typeof np === 'string' ? null : np.get(`${n}x${d}`) ?? null;
   rows.push({ n, d, attnflow, inPlace, tsKernel, mlMatrix, numpy, maxDiffMlMatrix });
-  process.stderr.write(`n ${n} d ${d}: ${(attnflow * 1e6).toFixed(1)} us, in place ${(inPlace * 1e6).toFixed(1)} us\n`);
+  process.stderr.write(`n ${n} d ${d}: ${(attnflow * 1e6).toFixed(1)} us, in place ${(inPlace * 1e6).toFixed(1)} us, numpy ${numpy === null ? '-' : (numpy * 1e6).toFixed(1)} us\n`);
 }
 
 const us = (s: number | null) => (s === null ? '-' : s < 1e-3 ? (s * 1e6).toFixed(1) : (s * 1e6).toFixed(0));
@@ -129,6 +147,7 @@ const gf = (n: number, d: number, s: number | null) => (s === null ? '-' : (flop
 const ratio = (base: number | null, s: number) => (base === null ? '-' : (base / s).toFixed(base / s < 1 ? 3 : 2));
 const lines = [
   `SA velocity, Q = K = V = I, beta = ${beta}, unit tokens; ${stat === 'min' ? 'fastest' : 'median'} of ${reps} repetitions of at least ${minTime} s ` +
+    (rounds > 1 ? `, best of ${rounds} rounds with numpy spawned per size and round ` : '') +
     '(ml-matrix: one evaluation above 1e9 flops).',
   `Machine: ${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after ` +
     '(a load above the core count makes both columns slower and noisier; numpy\'s threaded BLAS suffers most).',
