@@ -178,7 +178,9 @@ def dopri5(f, X, times, rtol=1e-12, atol=1e-14, retract=None, max_steps=200000, 
                 scale = atol + rtol * np.maximum(np.abs(X), np.abs(X5))
                 err = float(np.sqrt(np.mean(((X5 - X4) / scale) ** 2)))
             if not np.isfinite(err):
-                h *= 0.25
+                h *= 0.25  # a trial stage overflowed: retry smaller, but not forever
+                if h < 1e-14 * max(1.0, T):
+                    raise FloatingPointError(f"the field is not finite near t = {t} (step shrank below {h:.1e})")
                 continue
             if err <= 1.0:
                 t = T if T - t <= h else t + h

@@ -47,28 +47,27 @@ class UsaShiftLost(Base):
         return W, np.zeros_like(ls)  # shifted for stability, the shift never restored
 
 
+def masked_weights(S, beta, model, keep):
+    """The base's weights with the entries where `keep` is False left out of the sum (0 weight);
+    a row with nothing kept gives 0/0 = NaN, as such code does."""
+    n = S.shape[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = np.where(keep, S, -np.inf).max(axis=1, keepdims=True)
+        E = np.where(keep, np.exp(beta * (S - np.where(np.isfinite(m), m, 0))), 0.0)
+        if model == "sa":
+            return E / E.sum(axis=1, keepdims=True), np.zeros(n)
+        return E / n, beta * np.where(np.isfinite(m), m, 0)[:, 0]
+
+
 class SelfTermDropped(Base):
     def weights(self, S, beta, model):
-        S = S.copy()
-        np.fill_diagonal(S, -np.inf)  # "a token does not attend to itself"
-        n = S.shape[0]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            m = S.max(axis=1, keepdims=True)
-            E = np.exp(beta * (S - m))
-            if model == "sa":
-                return E / E.sum(axis=1, keepdims=True), np.zeros(n)
-            return E / n, beta * m[:, 0]
+        return masked_weights(S, beta, model, ~np.eye(S.shape[0], dtype=bool))  # "a token does not attend to itself"
 
 
 class CausalMask(Base):
     def weights(self, S, beta, model):
         n = S.shape[0]
-        S = np.where(np.tril(np.ones((n, n), dtype=bool)), S, -np.inf)  # decoder habit: j <= i only
-        m = S.max(axis=1, keepdims=True)
-        E = np.exp(beta * (S - m))
-        if model == "sa":
-            return E / E.sum(axis=1, keepdims=True), np.zeros(n)
-        return E / n, beta * m[:, 0]
+        return masked_weights(S, beta, model, np.tril(np.ones((n, n), dtype=bool)))  # decoder habit: j <= i only
 
 
 # ---------------------------------------------------------------------- temperature
@@ -165,11 +164,12 @@ class TokenDropped(Base):
 
 
 class LastKeyDropped(Base):
-    def scores(self, X, Q, K):
-        S = super().scores(X, Q, K)
-        if S.shape[0] > 1:
-            S[:, -1] = -np.inf  # keys 0..n-2: the last token is never attended to
-        return S
+    def weights(self, S, beta, model):
+        n = S.shape[0]
+        keep = np.ones((n, n), dtype=bool)
+        if n > 1:
+            keep[:, -1] = False  # keys 0..n-2: the last token is never attended to
+        return masked_weights(S, beta, model, keep)
 
 
 class TimeReversed(Base):
