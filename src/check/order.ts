@@ -1,18 +1,20 @@
 import type { Theorem } from '../../theorems/types.ts';
 
 /**
- * The check order's phases (issue 11): 0 the cheap and decisive identities (velocity, energy, layer,
- * and pure-mathematics theorems that ask nothing), 1 short flows (horizon of order 1), 2 long flows
- * (clustering, asymptotics). A broken velocity is found in phase 0 within seconds; a low-order
- * integrator in phase 1 (HP-flow) before any long flow is paid for.
+ * The check order's phases (issue 11): 0 the cheap and decisive identities (velocity, energy, layer),
+ * 1 short flows (horizon of order 1), 2 long flows (clustering, asymptotics), 3 the theorems about
+ * the mathematics alone, which ask the implementation nothing (T6.7, P3.4g, ...) and cannot change
+ * its verdict. A broken velocity is found in phase 0 within seconds; a low-order integrator in phase 1
+ * (HP-flow) before any long flow is paid for.
  */
-export type Phase = 0 | 1 | 2;
+export type Phase = 0 | 1 | 2 | 3;
 
 /** Share of the budget per theorem of each phase: a flow costs more than a velocity identity. */
-export const PHASE_WEIGHT: Readonly<Record<Phase, number>> = { 0: 1, 1: 2, 2: 3 };
+export const PHASE_WEIGHT: Readonly<Record<Phase, number>> = { 0: 1, 1: 2, 2: 3, 3: 1 };
 
 /** The phase of a theorem, from what it needs. */
 export function phaseOf(thm: Theorem<any>): Phase {
+  if (thm.needs.ops.length === 0) return 3;
   if (!thm.needs.ops.includes('flow')) return 0;
   return thm.horizon === 'short' ? 1 : 2;
 }

@@ -10,10 +10,11 @@ describe('the check order', () => {
     expect(ordered.length).toBe(theorems.length);
   });
 
-  test('puts the identities (no flow) first, then short flows, then long ones', () => {
+  test('puts the identities (no flow) first, then short flows, then long ones, and last the theorems that ask the implementation nothing', () => {
     const phases = ordered.map(phaseOf);
     expect(phases).toEqual([...phases].sort((a, b) => a - b));
     expect(phaseOf(ordered[0])).toBe(0);
+    for (const t of ordered.filter((t) => t.needs.ops.length === 0)) expect(phaseOf(t), t.id).toBe(3);
   });
 
   test('runs must before should before may within a phase', () => {
