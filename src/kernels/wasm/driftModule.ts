@@ -125,7 +125,7 @@ function emitExp(f: FunctionBuilder, x: readonly Local[], out: readonly Local[],
  */
 const GEMM_BLOCK_ENTRIES = 32768;
 
-function gemm(): FunctionBuilder {
+function gemm(blockEntries = GEMM_BLOCK_ENTRIES): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [A, B, C, m, k, nc, lda, ldc, upper, rowOffset] = f.params;
   const i = f.local('i32'), j = f.local('i32'), jc = f.local('i32'), jEnd = f.local('i32'), jStart = f.local('i32'), ncb = f.local('i32');
@@ -138,7 +138,7 @@ function gemm(): FunctionBuilder {
   f.get(ldc).i32(3).i32Shl().set(ldcB);
   f.get(k).i32(3).i32Shl().set(stripB); // a strip of 4 columns takes 32 k bytes: column j starts at B + j k 8
   // Column blocks of ncb columns (a multiple of 4, at least 4) whose B strips fit GEMM_BLOCK_ENTRIES.
-  f.i32(GEMM_BLOCK_ENTRIES).get(k).i32DivS().i32(-4).i32And().set(ncb);
+  f.i32(blockEntries).get(k).i32DivS().i32(-4).i32And().set(ncb);
   f.get(ncb).i32(4).i32LtS().ifThen(() => { f.i32(4).set(ncb); });
   f.forRange(jc, () => f.i32(0), () => f.get(nc), ncb, () => {
     f.get(jc).get(ncb).i32Add().set(jEnd);
@@ -516,9 +516,10 @@ function finish(): FunctionBuilder {
  * The module's bytes (assembled on each call; callers cache the compiled module). With
  * `sharedMemoryPages`, the module imports a shared memory `env.memory` of at most that many pages
  * (for the worker pool, whose threads each instantiate it on the same memory) instead of defining
- * its own.
+ * its own. `gemmBlockEntries` overrides the size of gemm's column blocks (bench/gemmBlocking.ts
+ * compares blockings; the default is GEMM_BLOCK_ENTRIES).
  */
-export function driftModuleBytes(options: { sharedMemoryPages?: number } = {}): Uint8Array {
-  const functions = [gemm(), packT(), packN(), gramDiag(), softmaxCommon(), rowSums(), softmaxRowMax(), expArray(), repack(), finish(), mirrorRows()];
+export function driftModuleBytes(options: { sharedMemoryPages?: number; gemmBlockEntries?: number } = {}): Uint8Array {
+  const functions = [gemm(options.gemmBlockEntries), packT(), packN(), gramDiag(), softmaxCommon(), rowSums(), softmaxRowMax(), expArray(), repack(), finish(), mirrorRows()];
   return assembleModule(functions, options.sharedMemoryPages === undefined ? {} : { importSharedMemory: { maxPages: options.sharedMemoryPages } });
 }
