@@ -123,7 +123,7 @@ td.num,th.num{text-align:right;white-space:nowrap}td.id{white-space:nowrap;font-
 tr.row-failed,tr.row-errored{background:#fff6f5}
 section.failure{background:#fff;border:1px solid var(--line);border-left:5px solid var(--fail);border-radius:8px;padding:14px 16px;margin:14px 0}section.failure.errored{border-left-color:var(--err)}
 .statement{color:var(--muted);margin:0 0 8px}.violation{font-weight:600;margin:6px 0}.qty td:first-child{color:var(--muted);white-space:nowrap}.qty{width:auto;border:none}.qty td{border:none;padding:2px 10px 2px 0}
-.picture{overflow-x:auto;margin:10px 0}.picture svg{max-width:none;height:auto}figure{margin:10px 0}figcaption{color:var(--muted);font-size:13px;margin-top:4px}
+.picture{overflow-x:auto;margin:10px 0}.picture svg{max-width:100%;height:auto}figure{margin:10px 0}figcaption{color:var(--muted);font-size:13px;margin-top:4px}
 .note{background:#fff8e1;border:1px solid #f1d48a;border-radius:6px;padding:6px 10px;font-size:13px}
 pre{background:#f6f8fa;border:1px solid var(--line);border-radius:6px;padding:8px 10px;overflow-x:auto;margin:4px 0;white-space:pre}
 .replay{display:flex;gap:8px;align-items:flex-start}.replay pre{flex:1;white-space:pre-wrap;word-break:break-all}
