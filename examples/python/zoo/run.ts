@@ -17,7 +17,7 @@
  * (errored, inconclusive, skipped, ...) is read from the report as it is and is not a kill.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -228,8 +228,12 @@ async function runOne(member: Member, seed: number, o: Options, hasBudget: boole
   const times = new Map<string, number>();
   const child = spawn(TSX, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let buf = '';
+  // The check's own output next to its report (counterexamples, incidents), for reading afterwards.
+  const log = report.replace(/\.jsonl$/, '.out');
+  writeFileSync(log, `$ ${command}\n`);
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
+    appendFileSync(log, chunk);
     buf += chunk;
     let k;
     while ((k = buf.indexOf('\n')) >= 0) {
@@ -242,7 +246,7 @@ async function runOne(member: Member, seed: number, o: Options, hasBudget: boole
   });
   let stderr = '';
   child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (c: string) => { stderr = (stderr + c).slice(-4000); });
+  child.stderr.on('data', (c: string) => { stderr = (stderr + c).slice(-4000); appendFileSync(log, c); });
   let killedByZoo = false;
   const timer = setTimeout(() => { killedByZoo = true; child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 5000).unref(); }, o.limit * 1000);
   const exit: number | null = await new Promise((res) => child.on('close', (code) => res(code)));
