@@ -151,6 +151,12 @@ export const checkCommand: Command = {
       report.results.map((r) => [r.id, r.tier, r.verdict === 'skipped' ? `skipped (${r.reason})` : r.verdict, runsCell(r), formatMs(r.timeMs), r.title.length > 60 ? r.title.slice(0, 57) + '...' : r.title]),
       [false, false, false, true, true, false],
     ) + '\n\n');
+    // Health check (after Hypothesis): a pass on a third of the cases is weaker than it looks.
+    const thin = report.results.filter((r) => r.verdict === 'passed' && r.requestedRuns !== undefined && r.runs * 3 < r.requestedRuns);
+    if (thin.length) {
+      out.write(`${thin.length} theorems passed on fewer than a third of their cases within the budget (${thin.map((r) => `${r.id} ${runsCell(r)}`).join(', ')}); ` +
+        `a larger --budget checks more.\n`);
+    }
     const crashes = report.incidents.filter((i) => i.kind !== 'restart');
     if (crashes.length) {
       out.write(`${crashes.length} transport incidents; the implementation was started ${report.starts} times.${stderrSuffix(impl.client.stderr())}\n`);
