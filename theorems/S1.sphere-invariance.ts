@@ -21,7 +21,7 @@ export const sphereInvariance: Theorem<FlowCase> = {
   source: '§2 S1 (implicit in eq. 2.3); Table §6 row S1',
   hypotheses: 'SA or USA, n in [1, 6], d in [1, 5], beta in [0, 5], general Q, K, V; times up to 3',
   conclusion: 'max_{i,t} | |x_i(t)| - 1 | <= tol',
-  tolerance: 'flowRtol of the profile (1e-8 for float64): an integrator with retraction is exact to rounding, one without drifts by its local error',
+  tolerance: 'flowRtol of the profile (1e-8 for float64): an integrator with retraction is exact to rounding, one without drifts by its local error. Not scaled by the flow\'s amplification: the projected field has no normal component, so an error in |x_i| is carried along, neither amplified nor damped',
   tier: 'must',
   kind: 'floating',
   cost: 'fast',
