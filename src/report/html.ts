@@ -229,7 +229,8 @@ function failureSection(r: HtmlResult, ev: Evidence | undefined, implName: strin
   const dt = f?.details;
   const parts: string[] = [];
   if (dt) {
-    const sense = /below the required|at least/.test(f!.message) ? 'at-least' : 'at-most';
+    // A failure below its bound can only have had to reach it (assertAtLeast); words decide ties.
+    const sense = /below the required|at least/.test(f!.message) || dt.measured < dt.tolerance ? 'at-least' : 'at-most';
     parts.push(`<table class="qty"><tr><td>quantity</td><td><code>${esc(dt.quantity)}</code></td></tr><tr><td>measured</td><td><b>${esc(fmtNum(dt.measured))}</b></td></tr><tr><td>tolerance</td><td>${esc(fmtNum(dt.tolerance))} (${sense === 'at-most' ? 'must stay at or below' : 'must reach at least'})</td></tr>${dt.tolerance > 0 && Number.isFinite(dt.measured) ? `<tr><td>measured / tolerance</td><td>${esc(fmtNum(dt.measured / dt.tolerance))}</td></tr>` : ''}</table>`);
     parts.push(`<div class="picture" data-picture="gauge">${gaugePicture(dt.measured, dt.tolerance, sense)}</div>`);
     if (dt.expected !== undefined) parts.push(`<div>theory requires: <code>${esc(caseJson(dt.expected, 2000))}</code></div>`);

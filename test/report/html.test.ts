@@ -74,6 +74,13 @@ describe('the HTML report', () => {
     expect(html.match(/<script/g)).toHaveLength(1);
   });
 
+  it('a failure whose measured value is below its bound is drawn as one that had to reach it', () => {
+    const low: HtmlResult = { ...base, id: 'T5.1', title: 'saddle', verdict: 'failed', failure: { message: 'not unstable: <v, J v> = 0.04', counterexample: { n: 4 }, details: { quantity: '<v, J v> / predicted', measured: 0.07, tolerance: 0.1 }, shrinks: 0, replay: 'r' } };
+    const html = renderHtmlReport({ ...input, results: [low] });
+    expect(html).toContain('0.1 (must reach at least)');
+    expect(html).toContain('no picture: the counterexample carries no tokens to draw');
+  });
+
   it('a passing run says so', () => {
     const html = renderHtmlReport({ ...input, results: [results[0], results[1]] });
     expect(html).toContain('PASSED: every theorem that ran passed');
