@@ -15,7 +15,9 @@
  * choice), --json FILE (also write the results as JSON), --rounds N (default 1: numpy once for all
  * sizes, first; with N > 1 numpy is spawned for each size right before attnflow's timing of it, N
  * rounds in turn, and each column keeps its best round: on a machine whose load changes, both sides
- * are then timed under the same load).
+ * are then timed under the same load), --qkv identity|general|both (default both: Q = K = V = I,
+ * and d x d Gaussian Q, K, V scaled by 1 / sqrt(d), whose products Q x_i, K x_j, V x_j both sides
+ * compute in each evaluation; ml-matrix times the identity case only).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -27,13 +29,15 @@ import { configurePool, poolStats, poolThreads } from '../src/kernels/pool.ts';
 import { toRows } from '../src/linalg/mat.ts';
 import { setDriftKernel } from '../src/kernels/kernelChoice.ts';
 import { velocity, velocityInto } from '../src/models/velocity.ts';
+import type { AttentionParams } from '../src/models/params.ts';
+import { ginibre } from '../src/random/matrices.ts';
 import { Rng } from '../src/random/rng.ts';
 import { uniformSphere } from '../src/random/sphere.ts';
 import { naiveVelocity } from './naiveMlMatrix.ts';
 import { timePerCall } from './timing.ts';
 
 interface Row {
-  n: number; d: number;
+  n: number; d: number; general: boolean;
   attnflow: number; inPlace: number; tsKernel: number; mlMatrix: number | null; numpy: number | null;
   maxDiffMlMatrix: number | null;
 }
@@ -50,6 +54,7 @@ const { values } = parseArgs({
     'numpy-threads': { type: 'string' },
     json: { type: 'string' },
     rounds: { type: 'string', default: '1' },
+    qkv: { type: 'string', default: 'both' },
   },
   strict: true,
 });
@@ -73,18 +78,25 @@ if (values.threads !== undefined) configurePool({ threads: Number(values.threads
 const beta = 1;
 const flops = (n: number, d: number) => 4 * n * n * d;
 
+if (!['identity', 'general', 'both'].includes(values.qkv)) {
+  console.error(`--qkv: "${values.qkv}" is not a case. Fix: pass --qkv identity, general or both`);
+  process.exit(2);
+}
+const modes = values.qkv === 'both' ? [false, true] : [values.qkv === 'general'];
+const cases: [number, number, boolean][] = sizes.flatMap(([n, d]) => modes.map((g) => [n, d, g] as [number, number, boolean]));
+const key = (n: number, d: number, general: boolean) => `${n}x${d}${general ? ' general' : ''}`;
 const rounds = Number(values.rounds);
 if (!(Number.isInteger(rounds) && rounds >= 1)) {
   console.error(`--rounds: "${values.rounds}" is not a positive integer. Fix: pass e.g. --rounds 3`);
   process.exit(2);
 }
 
-function numpyTimes(only?: [number, number][]): Map<string, number> | string {
+function numpyTimes(only?: [number, number, boolean][]): Map<string, number> | string {
   if (values['no-numpy']) return 'skipped (--no-numpy)';
   const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'skipped (python3 with numpy not found)';
   const script = fileURLToPath(new URL('./numpy_velocity.py', import.meta.url));
-  const cfg = JSON.stringify({ sizes: only ?? sizes, beta, reps, minTime });
+  const cfg = JSON.stringify({ sizes: (only ?? cases).map(([n, d, g]) => [n, d, g ? 1 : 0]), beta, reps, minTime });
   const nt = values['numpy-threads'];
   // Some machines here pin OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE) for old OpenBLAS builds; they slow a
   // current numpy, so the baseline runs without them (in this child only) to give numpy its best kernel.
@@ -92,9 +104,9 @@ function numpyTimes(only?: [number, number][]): Map<string, number> | string {
   const env = nt === undefined ? base : { ...base, OPENBLAS_NUM_THREADS: nt, OMP_NUM_THREADS: nt, MKL_NUM_THREADS: nt };
   const res = spawnSync('python3', [script, cfg], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (res.status !== 0) return `failed: ${res.stderr.trim().split('\n').pop()}`;
-  const out = JSON.parse(res.stdout) as { numpy: string; results: { n: number; d: number; seconds: number; min: number }[] };
+  const out = JSON.parse(res.stdout) as { numpy: string; results: { n: number; d: number; general: boolean; seconds: number; min: number }[] };
   numpyVersion = out.numpy;
-  return new Map(out.results.map((r) => [`${r.n}x${r.d}`, stat === 'min' ? r.min : r.seconds]));
+  return new Map(out.results.map((r) => [key(r.n, r.d, r.general), stat === 'min' ? r.min : r.seconds]));
 }
 let numpyVersion = '';
 
@@ -108,19 +120,21 @@ async function warmPool(): Promise<void> {
 }
 
 const loadBefore = loadavg()[0];
-const np = numpyTimes(rounds > 1 ? [[4, 3]] : undefined); // first, so that python and node do not compete for the cores
+const np = numpyTimes(rounds > 1 ? [[4, 3, false]] : undefined); // first, so that python and node do not compete for the cores
 await warmPool();
 const rows: Row[] = [];
 const better = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
-for (const [n, d] of sizes) {
+for (const [n, d, general] of cases) {
   const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
-  const params = { beta };
+  const rng = new Rng(2000 + n * 7 + d);
+  const sc = (m: ReturnType<typeof ginibre>) => ({ rows: d, cols: d, data: m.data.map((v) => v / Math.sqrt(d)) });
+  const params: AttentionParams = general ? { beta, Q: sc(ginibre(d, d, rng)), K: sc(ginibre(d, d, rng)), V: sc(ginibre(d, d, rng)) } : { beta };
   const out = new Float64Array(n * d);
   let attnflow = Infinity, inPlace = Infinity, tsKernel = Infinity, numpy: number | null = null;
   for (let r = 0; r < rounds; r++) {
     if (rounds > 1) {
-      const one = numpyTimes([[n, d]]);
-      numpy = better(numpy, typeof one === 'string' ? null : one.get(`${n}x${d}`) ?? null);
+      const one = numpyTimes([[n, d, general]]);
+      numpy = better(numpy, typeof one === 'string' ? null : one.get(key(n, d, general)) ?? null);
     }
     attnflow = Math.min(attnflow, timePerCall(() => velocity(X, params, { validate: false }), { minTime, reps })[stat]);
     inPlace = Math.min(inPlace, timePerCall(() => velocityInto(X, params, out, { validate: false }), { minTime, reps })[stat]);
@@ -129,7 +143,7 @@ for (const [n, d] of sizes) {
     setDriftKernel(null);
   }
   let mlMatrix: number | null = null, maxDiffMlMatrix: number | null = null;
-  if (!values['no-ml-matrix']) {
+  if (!values['no-ml-matrix'] && !general) {
     const M = new Matrix(toRows(X));
     const slow = flops(n, d) > 1e9; // a single naive evaluation takes seconds there
     mlMatrix = timePerCall(() => naiveVelocity(M, beta), { minTime: slow ? 0 : minTime, reps: slow ? 1 : reps })[stat];
@@ -137,16 +151,16 @@ for (const [n, d] of sizes) {
     maxDiffMlMatrix = 0;
     for (let i = 0; i < a.length; i++) maxDiffMlMatrix = Math.max(maxDiffMlMatrix, Math.abs(a[i] - b[i]));
   }
-  if (rounds === 1) numpy = typeof np === 'string' ? null : np.get(`${n}x${d}`) ?? null;
-  rows.push({ n, d, attnflow, inPlace, tsKernel, mlMatrix, numpy, maxDiffMlMatrix });
-  process.stderr.write(`n ${n} d ${d}: ${(attnflow * 1e6).toFixed(1)} us, in place ${(inPlace * 1e6).toFixed(1)} us, numpy ${numpy === null ? '-' : (numpy * 1e6).toFixed(1)} us\n`);
+  if (rounds === 1) numpy = typeof np === 'string' ? null : np.get(key(n, d, general)) ?? null;
+  rows.push({ n, d, general, attnflow, inPlace, tsKernel, mlMatrix, numpy, maxDiffMlMatrix });
+  process.stderr.write(`n ${n} d ${d}${general ? ' general' : ''}: ${(attnflow * 1e6).toFixed(1)} us, in place ${(inPlace * 1e6).toFixed(1)} us, numpy ${numpy === null ? '-' : (numpy * 1e6).toFixed(1)} us\n`);
 }
 
 const us = (s: number | null) => (s === null ? '-' : s < 1e-3 ? (s * 1e6).toFixed(1) : (s * 1e6).toFixed(0));
 const gf = (n: number, d: number, s: number | null) => (s === null ? '-' : (flops(n, d) / s / 1e9).toFixed(2));
 const ratio = (base: number | null, s: number) => (base === null ? '-' : (base / s).toFixed(base / s < 1 ? 3 : 2));
 const lines = [
-  `SA velocity, Q = K = V = I, beta = ${beta}, unit tokens; ${stat === 'min' ? 'fastest' : 'median'} of ${reps} repetitions of at least ${minTime} s ` +
+  `SA velocity (Q, K, V = I, or general d x d), beta = ${beta}, unit tokens; ${stat === 'min' ? 'fastest' : 'median'} of ${reps} repetitions of at least ${minTime} s ` +
     (rounds > 1 ? `, best of ${rounds} rounds with numpy spawned per size and round ` : '') +
     '(ml-matrix: one evaluation above 1e9 flops).',
   `Machine: ${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after ` +
@@ -154,10 +168,10 @@ const lines = [
   `attnflow: node ${process.version}, ${poolThreads()} kernel thread(s) (workers did ${poolStats().workerChunks} chunks). ` +
     `numpy: ${typeof np === 'string' ? np : numpyVersion}${values['numpy-threads'] ? ` with ${values['numpy-threads']} BLAS thread(s)` : ''}. GFLOP/s count 4 n^2 d. Ratios are baseline time / attnflow time (> 1: attnflow faster).`,
   '',
-  '| n | d | attnflow us | in place us | in place GFLOP/s | TS kernel us | ml-matrix us | vs ml-matrix | numpy us | numpy GFLOP/s | vs numpy | in place vs numpy |',
-  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| n | d | Q, K, V | attnflow us | in place us | in place GFLOP/s | TS kernel us | ml-matrix us | vs ml-matrix | numpy us | numpy GFLOP/s | vs numpy | in place vs numpy |',
+  '|---:|---:|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) =>
-    `| ${r.n} | ${r.d} | ${us(r.attnflow)} | ${us(r.inPlace)} | ${gf(r.n, r.d, r.inPlace)} | ${us(r.tsKernel)} | ${us(r.mlMatrix)} | ${ratio(r.mlMatrix, r.attnflow)} | ` +
+    `| ${r.n} | ${r.d} | ${r.general ? 'general' : 'I'} | ${us(r.attnflow)} | ${us(r.inPlace)} | ${gf(r.n, r.d, r.inPlace)} | ${us(r.tsKernel)} | ${us(r.mlMatrix)} | ${ratio(r.mlMatrix, r.attnflow)} | ` +
     `${us(r.numpy)} | ${gf(r.n, r.d, r.numpy)} | ${ratio(r.numpy, r.attnflow)} | ${ratio(r.numpy, r.inPlace)} |`),
 ];
 console.log(lines.join('\n'));

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AttnflowError } from '../errors.ts';
 import { runDriftChunk } from './driftChunks.ts';
-import { C, CONTROL_BYTES, JOB } from './sharedLayout.ts';
+import { C, CONTROL_BYTES, isWasmJob } from './sharedLayout.ts';
 import { sharedDriftInstance } from './wasm/sharedDrift.ts';
 import { runWasmChunk } from './wasm/wasmChunks.ts';
 import { tsWorkerSource } from './tsWorker.ts';
@@ -136,7 +136,7 @@ export function runJob(job: number, nChunks: number): void {
     const idx = v & 0xffff;
     if (idx >= nChunks) break;
     if (Atomics.compareExchange(ctrl, C.NEXT, v, v + 1) !== v) continue;
-    if (job === JOB.WASM_SCORES || job === JOB.WASM_ROWS) runWasmChunk(ctrl, ctrlF, sharedDriftInstance()!.kernels, idx);
+    if (isWasmJob(job)) runWasmChunk(ctrl, ctrlF, sharedDriftInstance()!.kernels, idx);
     else runDriftChunk(ctrl, ctrlF, p.data, idx);
     Atomics.add(ctrl, C.DONE, 1);
   }

@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { runDriftChunk } from './driftChunks.ts';
-import { C, JOB } from './sharedLayout.ts';
+import { C, isWasmJob } from './sharedLayout.ts';
 import type { DriftExports } from './wasm/wasmApi.ts';
 import { instantiateShared } from './wasm/sharedDrift.ts';
 import { runWasmChunk } from './wasm/wasmChunks.ts';
@@ -51,7 +51,7 @@ for (;;) {
     if (Atomics.compareExchange(ctrl, C.NEXT, v, v + 1) !== v) continue;
     try {
       const job = ctrl[C.JOB];
-      if (job === JOB.WASM_SCORES || job === JOB.WASM_ROWS) {
+      if (isWasmJob(job)) {
         if (!workerData.wasmMemory) throw new Error('no shared WebAssembly memory');
         wasmKernels ??= instantiateShared(workerData.wasmMemory).kernels;
         runWasmChunk(ctrl, ctrlF, wasmKernels, idx);

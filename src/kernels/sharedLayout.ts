@@ -46,4 +46,9 @@ export const CF = { BETA: 16, COMMON_SHIFT: 17 } as const;
 export const CONTROL_BYTES = 256;
 
 /** Chunk functions the workers know. */
-export const JOB = { SCORES: 1, ROWS: 2, WASM_SCORES: 3, WASM_ROWS: 4 } as const;
+export const JOB = { SCORES: 1, ROWS: 2, WASM_SCORES: 3, WASM_ROWS: 4, WASM_GEMM: 5 } as const;
+
+/** Whether a job runs on the WebAssembly instances (src/kernels/wasm/wasmChunks.ts). */
+export function isWasmJob(job: number): boolean {
+  return job === JOB.WASM_SCORES || job === JOB.WASM_ROWS || job === JOB.WASM_GEMM;
+}

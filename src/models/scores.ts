@@ -1,14 +1,22 @@
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import { isIdentity } from '../linalg/mat.ts';
 import { gemmAbt } from '../kernels/gemmAbt.ts';
+import { driftKernel } from '../kernels/kernelChoice.ts';
+import { WASM_PROJECT_MIN_WORK, wasmApplyRows } from '../kernels/wasm/wasmProject.ts';
 
 /**
  * Projects tokens through a k x d matrix M: returns the n x k array whose row i is M x_i
  * (the column-vector convention of PROTOCOL.md). `null` or the identity returns the tokens themselves.
+ * On the wasm kernels (src/kernels/kernelChoice.ts) larger products run on the WebAssembly gemm
+ * (src/kernels/wasm/wasmProject.ts).
  */
 export function applyRows(X: Tokens, M: Mat | null | undefined): { data: Float64Array; cols: number } {
   if (!M || isIdentity(M)) return { data: X.data, cols: X.cols };
   const n = X.rows, d = X.cols, k = M.rows;
+  if (n * d * k >= WASM_PROJECT_MIN_WORK && driftKernel() === 'wasm') {
+    const w = wasmApplyRows(X.data, n, d, M.data, k);
+    if (w) return { data: w, cols: k };
+  }
   const out = new Float64Array(n * k);
   // Row i of X M^T is M x_i: both operands are read along their rows.
   gemmAbt(X.data, M.data, out, d, k, 0, n, 0, k);
