@@ -167,7 +167,7 @@ export const checkCommand: Command = {
       writeFileSync(file, text());
     }
     if (values.html) {
-      writeHtmlFile(values.html, renderHtmlReport({ ...report, command: 'check', evidence, budget: budgetText({ runs, budget: (values as { budget?: string }).budget, timeoutSeconds: timeout }), generatedAt: new Date().toISOString() }));
+      writeHtmlFile(values.html, renderHtmlReport({ ...report, command: 'check', evidence, budget: budgetText({ runs, budget: `${budget} s for the run`, timeoutSeconds: timeout }), generatedAt: new Date().toISOString() }));
     }
     const written = [jsonl?.path, values.junit, values.markdown, values.html].filter(Boolean);
     const busy = report.implementationMs ?? 0;
