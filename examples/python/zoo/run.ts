@@ -359,9 +359,12 @@ async function main(argv: string[]): Promise<number> {
   const hasBudget = o.budget !== undefined && checkHas('--budget');
   if (o.budget !== undefined && !hasBudget) process.stderr.write('zoo: this checker has no --budget; relying on --limit only\n');
   const queue: Array<[Member, number]> = [];
-  for (const m of members) {
-    const n = m.kind === 'mutant' ? o.mutantSeeds : o.seeds;
-    for (let s = o.firstSeed; s < o.firstSeed + n; s++) if (!done.has(`${m.name}#${s}`)) queue.push([m, s]);
+  // Seed-major: every member on the first seed before any on the second, so a stopped run has breadth.
+  for (let k = 0; k < Math.max(o.mutantSeeds, o.seeds); k++) {
+    for (const m of members) {
+      const s = o.firstSeed + k;
+      if (k < (m.kind === 'mutant' ? o.mutantSeeds : o.seeds) && !done.has(`${m.name}#${s}`)) queue.push([m, s]);
+    }
   }
   process.stdout.write(`zoo: ${queue.length} checks (${members.length} members) -> ${resultsFile}\n`);
   const started = performance.now();
