@@ -42,9 +42,9 @@ describe.skipIf(!TORCH_PYTHON)('the PyTorch implementation', () => {
 
   test(LONG ? 'float32 passes every theorem under --profile float32' : 'float32 passes M-SA, S1, HP-layer, HP-energy under --profile float32', async () => {
     const report = await check('--dtype float32', LONG ? { profile: FLOAT32 } : { profile: FLOAT32, only: 'M-SA,S1,HP-layer,HP-energy', runs: 4 });
-    // Inconclusive is allowed here: a check whose cases float32 cannot resolve says so (LA.2's Hessian).
-    expect(notPassed(report).filter((line) => !/^[^:]+: inconclusive/.test(line))).toEqual([]);
-    expect(report.exitCode).toBe(0);
+    // LA.2 may be inconclusive (exit 4): float32 energy rounding swamps its slack, which it says.
+    expect(notPassed(report).filter((line) => !line.startsWith('LA.2: inconclusive'))).toEqual([]);
+    expect(report.exitCode).toBe(report.results.some((r) => r.verdict === 'inconclusive') ? 4 : 0);
   }, LONG ? 900_000 : 120_000);
 
   test('float32 checked at the float64 profile fails M-SA: the profile is what lets it pass', async () => {
