@@ -135,11 +135,13 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
   const reason = skipReason(thm, impl);
   if (reason) return { ...base, verdict: 'skipped', runs: 0, inconclusiveRuns: 0, timeMs: 0, reason };
 
+  const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
   const ctx: TheoremContext = {
     impl: options.envelope === false ? impl : guardEnvelope(impl),
     reference: options.reference ?? referenceImplementation(),
     profile,
     models: thm.needs.models.filter((m) => impl.models.includes(m)),
+    deadline,
   };
   const total = options.runs ?? thm.runs;
   const prefix = options.replayPrefix ?? 'attnflow verify';
@@ -147,7 +149,6 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
   const maxErrors = options.maxErrors ?? 3;
   let executed = 0, decided = 0, inconclusiveRuns = 0, notSupported: string | null = null;
   let violated = false, halted = false, outOfTime = false, errorCount = 0, refusals = 0;
-  const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
   let refusal: string | undefined;
   let firstError: Omit<ErrorRecord, 'count'> | undefined;
   let lastInconclusive: string | undefined;

@@ -59,6 +59,7 @@ export const circleSynchronisation: Theorem<SystemCase> = {
     let prev = req.X, tPrev = 0;
     for (let k = 0; k < CIRCLE_HORIZONS.length; k++) {
       const T = CIRCLE_HORIZONS[k];
+      if (performance.now() >= (ctx.deadline ?? Infinity)) return { status: 'inconclusive', reason: `the time budget ran out at t = ${tPrev}, before an open hemisphere` };
       const [X] = await flowOf(ctx.impl, { ...req, X: prev, times: [T - tPrev] });
       if (hemisphereCertificate(X).inHemisphere) {
         const [Y] = await flowOf(ctx.impl, { ...req, X, times: [T] });

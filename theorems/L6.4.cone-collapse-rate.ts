@@ -32,6 +32,8 @@ export interface SampledFlow {
   readonly diameters: number[];
   /** Whether the diameter fell below `stopDiameter` within `maxT`. */
   readonly converged: boolean;
+  /** True when the theorem's deadline stopped the sampling before `maxT`. */
+  readonly outOfTime?: boolean;
 }
 
 /**
@@ -42,13 +44,14 @@ export interface SampledFlow {
 export async function sampleFlow(
   impl: Implementation,
   req: SystemRequest,
-  opts: { dt: number; maxT: number; stopDiameter: number; perCall?: number; onState?: (t: number, X: Tokens, D: number) => void },
+  opts: { dt: number; maxT: number; stopDiameter: number; perCall?: number; onState?: (t: number, X: Tokens, D: number) => void; deadline?: number },
 ): Promise<SampledFlow> {
   const perCall = opts.perCall ?? 40;
   const times: number[] = [0], states: Tokens[] = [req.X], diameters: number[] = [diameter(req.X)];
   opts.onState?.(0, req.X, diameters[0]);
   let X = req.X, t = 0;
   while (t < opts.maxT - 1e-12) {
+    if (performance.now() >= (opts.deadline ?? Infinity)) return { times, states, diameters, converged: false, outOfTime: true };
     const rel = Array.from({ length: perCall }, (_, k) => (k + 1) * opts.dt).filter((r) => t + r <= opts.maxT + 1e-12);
     const got = await flowOf(impl, { ...req, X, times: rel });
     for (let k = 0; k < got.length; k++) {
@@ -102,6 +105,7 @@ export const coneCollapseRateTheorem: Theorem<SystemCase> = {
     const run = await sampleFlow(ctx.impl, req, {
       dt: 0.5,
       maxT: 120,
+      deadline: ctx.deadline,
       stopDiameter: Math.max(1e-10, 10 * ctx.profile.flowRtol),
       onState: (t, _X, D) => {
         if (t1 === null && D <= 1) t1 = t;
@@ -115,6 +119,7 @@ export const coneCollapseRateTheorem: Theorem<SystemCase> = {
         }
       },
     });
+    if (run.outOfTime) return { status: 'inconclusive', reason: 'the time budget ran out before the diameter converged' };
     if (!run.converged) return { status: 'inconclusive', reason: `diameter not below max(1e-10, 10 flowRtol) by t = 120 (last ${fmt(run.diameters[run.diameters.length - 1])})` };
     const last = run.states[run.states.length - 1];
     const xs = normalisedMean(last);

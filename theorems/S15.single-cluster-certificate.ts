@@ -14,6 +14,8 @@ import { fmt, Violation } from './types.ts';
 export interface ConsensusOptions {
   /** First horizon [1]; later horizons double. */
   readonly firstHorizon?: number;
+  /** No further flow request after this time on the performance.now() clock (TheoremContext.deadline) [Infinity]. */
+  readonly deadline?: number;
   /** Last horizon tried before the run is declared inconclusive [256]. */
   readonly maxHorizon?: number;
   /** Diameter that counts as one cluster [max(1e-8, flowRtol)]. */
@@ -93,6 +95,9 @@ export async function runToConsensus(
   if (first) return first;
   let horizon = options.firstHorizon ?? 1;
   while (horizon <= maxHorizon) {
+    if (performance.now() >= (options.deadline ?? Infinity)) {
+      return { status: 'budget', certified: cert !== null, tReached: t, reason: `the time budget ran out at t = ${fmt(t)}, before consensus` };
+    }
     const abs: number[] = [];
     for (let h = horizon; abs.length < chunk && h <= maxHorizon; h *= 2) abs.push(h);
     const states = await flowOf(impl, { ...req, X, times: abs.map((a) => a - t) });
@@ -139,7 +144,7 @@ export function consensusOutcome(run: ConsensusRun, target: number): Outcome {
  */
 export async function consensusCheck(ctx: TheoremContext, req: SystemRequest, maxHorizon: number): Promise<Outcome> {
   const target = Math.max(1e-8, ctx.profile.flowRtol);
-  return consensusOutcome(await runToConsensus(ctx.impl, req, ctx.profile, { maxHorizon, target }), target);
+  return consensusOutcome(await runToConsensus(ctx.impl, req, ctx.profile, { maxHorizon, target, deadline: ctx.deadline }), target);
 }
 
 /**

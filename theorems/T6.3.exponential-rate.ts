@@ -39,7 +39,8 @@ export const exponentialRate: Theorem<SystemCase> = {
     const lambda = 1 / (2 * n * Math.exp((c.model === 'sa' ? 2 : 1) * c.beta * b));
     // The window sits 100x above the flow's accuracy floor so rounding does not bend the fit.
     const lo = Math.max(1e-9, 100 * ctx.profile.flowRtol), hi = Math.max(1e-3, 30 * lo);
-    const run = await sampleFlow(ctx.impl, req, { dt: 0.5, maxT: 100, stopDiameter: lo / 10 });
+    const run = await sampleFlow(ctx.impl, req, { dt: 0.5, maxT: 100, stopDiameter: lo / 10, deadline: ctx.deadline });
+    if (run.outOfTime) return { status: 'inconclusive', reason: 'the time budget ran out before the diameter reached the late window' };
     const ts: number[] = [], ys: number[] = [];
     for (let k = 0; k < run.times.length; k++) {
       const D = run.diameters[k];

@@ -40,6 +40,12 @@ export interface TheoremContext {
   readonly profile: ToleranceProfile;
   /** Models both the theorem needs and the implementation supports. */
   readonly models: readonly ModelKind[];
+  /**
+   * When the theorem's time runs out, on the `performance.now()` clock [Infinity]. Checks that chain
+   * many flow requests (doubling horizons) stop between requests once it has passed and return
+   * `inconclusive`: a case cut short by the clock is not decided either way.
+   */
+  readonly deadline?: number;
 }
 
 /** A check's answer for one case. A failure is thrown as a {@link Violation} so fast-check shrinks it. */

@@ -48,7 +48,8 @@ export interface CheckOptions {
   readonly failFast?: boolean;
   /**
    * Keep the order of `theorems` instead of the check order (cheap, decisive theorems first: velocity,
-   * energy and layer identities, then short flows, then long ones) [false].
+   * energy and layer identities, then short flows, then long ones), and run the theorems that need no
+   * op instead of skipping them [false].
    */
   readonly keepOrder?: boolean;
   /** Theorems errored by a hang after which the rest are not run (each would cost a full timeout) [3]. */
@@ -123,7 +124,9 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
     const now = performance.now();
     const remaining = deadline - now;
     let result: CheckResult;
-    if (stopReason || remaining <= 0) {
+    if (phaseOf(thm) === 3 && !options.keepOrder) {
+      result = notRun(thm, wrapped, profile, seed, 'skipped', THEORY_ONLY);
+    } else if (stopReason || remaining <= 0) {
       const why = stopReason ?? { verdict: 'inconclusive' as const, reason: `not run: the budget of ${options.budgetSeconds} s was spent before this theorem` };
       result = notRun(thm, wrapped, profile, seed, why.verdict, why.reason);
     } else {
@@ -178,6 +181,9 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
     timeMs: performance.now() - started,
   };
 }
+
+/** Why `check` skips the theorems that need no op: their verdict cannot depend on the implementation. */
+export const THEORY_ONLY = 'asks the implementation nothing: a theorem about the mathematics alone (attnflow verify checks it)';
 
 function notRun(thm: Theorem<any>, impl: Implementation, profile: ToleranceProfile, seed: number, verdict: 'skipped' | 'inconclusive', reason: string): CheckResult {
   return {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Implementation } from '../../src/adapters/implementation.ts';
 import { ImplementationError } from '../../src/adapters/implementation.ts';
 import { referenceImplementation } from '../../src/adapters/reference.ts';
-import { checkImplementation } from '../../src/check/checkImplementation.ts';
+import { checkImplementation, THEORY_ONLY } from '../../src/check/checkImplementation.ts';
 import { renderJunit } from '../../src/report/junit.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { EXIT } from '../../properties/runSuite.ts';
@@ -68,5 +68,24 @@ describe('checkImplementation within a budget', () => {
     const md = renderMarkdown(report);
     expect(md).toContain('### Errors (no answer: crash, hang or protocol violation)');
     expect(md).toContain('the implementation **errored**');
+  });
+
+  test('a case that chains many flow requests stops at the theorem\'s deadline instead of running on (inconclusive, not failed)', async () => {
+    // T4.1 doubles its horizon up to t = 512, one flow request per chunk: each request here costs 300 ms.
+    const report = await checkImplementation(slowFlows(300), { only: 'T4.1', budgetSeconds: 1 });
+    const r = report.results[0];
+    expect(['passed', 'inconclusive']).toContain(r.verdict);
+    expect(r.timeMs, 'the deadline is checked between requests').toBeLessThan(1000 + 3 * 300 + 1500);
+  });
+
+  test('theorems that ask the implementation nothing are skipped by check with the reason', async () => {
+    const report = await checkImplementation(ref, { only: 'M-SA,T6.7,Ex9.3', runs: 2 });
+    const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+    expect(byId['M-SA'].verdict).toBe('passed');
+    for (const id of ['T6.7', 'Ex9.3']) {
+      expect(byId[id].verdict).toBe('skipped');
+      expect(byId[id].reason).toBe(THEORY_ONLY);
+    }
+    expect(report.exitCode).toBe(EXIT.passed);
   });
 });
