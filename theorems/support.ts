@@ -4,6 +4,8 @@ import type { Mat, Tokens } from '../src/linalg/mat.ts';
 import { toRows } from '../src/linalg/mat.ts';
 import { normalizeRows } from '../src/linalg/vec.ts';
 import { randomTangent } from './sphereCalculus.ts';
+import { maxHorizon } from '../src/check/envelope.ts';
+import { EnvelopeError } from '../properties/envelopeGuard.ts';
 import { Violation } from './types.ts';
 
 /** Throws a shape {@link Violation} unless `Y` is n x d with finite entries. */
@@ -34,13 +36,52 @@ export async function velocityOf(impl: Implementation, req: SystemRequest): Prom
   return expectShape(await need(impl, 'velocity')(req), req.X.rows, req.X.cols, 'velocity');
 }
 
-/** The implementation's flow states, shape-checked, one per requested time. */
+/** Most requests one flowOf call may chain (about 5 x 10^4 time units at rate bound 1) before it is refused. */
+export const MAX_CHAINED_REQUESTS = 256;
+
+/**
+ * The implementation's flow states, shape-checked, one per requested time. A horizon longer than the
+ * feasibility envelope allows in one request (L T <= 500, src/check/envelope.ts) is asked for in
+ * consecutive requests, each restarting from the last state returned (renormalised: the protocol's
+ * tokens are unit vectors) and spanning at most 500 / L: the flow is autonomous, so this is the same
+ * solution, and every request stays answerable by a fixed-step RK4 at h = 0.05 / L in 10^4 steps.
+ */
 export async function flowOf(impl: Implementation, req: FlowRequest): Promise<Tokens[]> {
+  const span = maxHorizon(req.model, req.beta, req.Q, req.K, req.V, req.X.cols);
+  const last = req.times.length ? req.times[req.times.length - 1] : 0;
+  if (!(last > span)) return flowOnce(impl, req);
+  // Waypoints: the requested times plus evenly spaced extra ones where a gap exceeds the span.
+  const points: { t: number; wanted: boolean }[] = [];
+  let prev = 0;
+  for (const t of req.times) {
+    const pieces = Math.ceil((t - prev) / span - 1e-12);
+    for (let p = 1; p < pieces; p++) points.push({ t: prev + ((t - prev) * p) / pieces, wanted: false });
+    points.push({ t, wanted: true });
+    prev = t;
+  }
+  const out: Tokens[] = [];
+  let X = req.X, t0 = 0, k = 0, requests = 0;
+  while (k < points.length) {
+    const seg: { t: number; wanted: boolean }[] = [];
+    while (k < points.length && points[k].t - t0 <= span * (1 + 1e-12)) seg.push(points[k++]);
+    if (++requests > MAX_CHAINED_REQUESTS) {
+      throw new EnvelopeError(`attnflow bug: a flow to t = ${last} needs more than ${MAX_CHAINED_REQUESTS} requests of at most 500 / L = ${span.toPrecision(3)} time units each`);
+    }
+    const states = await flowOnce(impl, { ...req, X, times: seg.map((p) => p.t - t0) });
+    seg.forEach((p, j) => p.wanted && out.push(states[j]));
+    const end = states[states.length - 1];
+    X = { rows: end.rows, cols: end.cols, data: Float64Array.from(end.data) };
+    normalizeRows(X.data, X.rows, X.cols);
+    t0 = seg[seg.length - 1].t;
+  }
+  return out;
+}
+
+/** One flow request, shape-checked: a wrong number of states is a protocol violation (errored). */
+async function flowOnce(impl: Implementation, req: FlowRequest): Promise<Tokens[]> {
   const states = await need(impl, 'flow')(req);
   if (!Array.isArray(states) || states.length !== req.times.length) {
-    throw new Violation(`flow returned ${Array.isArray(states) ? states.length : typeof states} states for ${req.times.length} times`, {
-      quantity: 'flow state count', measured: Array.isArray(states) ? states.length : NaN, tolerance: 0, expected: req.times.length,
-    });
+    throw new ImplementationError('shape', `flow returned ${Array.isArray(states) ? states.length : typeof states} states for ${req.times.length} times`);
   }
   return states.map((s, k) => expectShape(s, req.X.rows, req.X.cols, `flow state at t = ${req.times[k]}`));
 }

@@ -1,6 +1,5 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import type { Mat } from '../linalg/mat.ts';
-import { flow } from '../integrators/flow.ts';
 import { scoreMatrix } from '../models/scores.ts';
 import type { ModelKind } from '../models/params.ts';
 
@@ -31,12 +30,6 @@ export interface EnvelopeLimits {
    * time: a fixed-step RK4 with h = 0.05 / L needs at most 20 L T steps, so 500 means 10^4 steps.
    */
   readonly maxRateHorizon: number;
-  /**
-   * A flow past maxRateHorizon / L is asked for only where it is benign (a clustering flow slows down
-   * as it converges): attnflow's DOPRI5 at rtol 1e-10 reaches its last time in at most this many
-   * steps, a fifth of the 10^4 that a textbook adaptive integrator is allowed.
-   */
-  readonly maxBenignSteps: number;
 }
 
 /** The envelope in force. */
@@ -46,7 +39,6 @@ export const ENVELOPE: EnvelopeLimits = {
   maxExponent: 600,
   maxUsaFlowExponent: 8,
   maxRateHorizon: 500,
-  maxBenignSteps: 2000,
 };
 
 /** Size scales of the field of one system (eq. 2.3), from the parameters alone. */
@@ -175,29 +167,10 @@ export function envelopeProblem(req: EnvelopeRequest, limits: EnvelopeLimits = E
     return `a USA flow with beta ||Q^T K|| = ${bs.toPrecision(4)} above ${limits.maxUsaFlowExponent} (its speed bound |V| e^{beta s} = ${r.scales.speed.toPrecision(3)})`;
   }
   if (!(r.rateHorizon! <= limits.maxRateHorizon)) {
-    const steps = benignFlowSteps(req, limits.maxBenignSteps);
-    if (steps > limits.maxBenignSteps) {
-      return `flow horizon T = ${r.horizon!.toPrecision(4)} times the rate bound L = ${r.scales.rate.toPrecision(4)} is ${r.rateHorizon!.toPrecision(4)}, above ${limits.maxRateHorizon}, ` +
-        `and DOPRI5 at rtol 1e-10 needs more than ${limits.maxBenignSteps} steps to reach it`;
-    }
+    return `flow horizon T = ${r.horizon!.toPrecision(4)} times the rate bound L = ${r.scales.rate.toPrecision(4)} is ${r.rateHorizon!.toPrecision(4)}, above ${limits.maxRateHorizon} ` +
+      '(longer horizons are asked for in consecutive requests, see flowOf in theorems/support.ts)';
   }
   return null;
-}
-
-/**
- * Accepted steps attnflow's DOPRI5 (rtol 1e-10, atol 1e-12) takes to the request's last time, or
- * `max + 1` when it needs more (or the field is not finite on the way).
- */
-export function benignFlowSteps(req: EnvelopeRequest, max: number): number {
-  const times = req.times ?? [];
-  if (!times.length) return 0;
-  try {
-    const params = { model: req.model ?? 'sa', beta: req.beta, Q: req.Q, K: req.K, V: req.V ?? null };
-    const r = flow(req.X, params, [...times], { integrator: 'dopri5', rtol: 1e-10, atol: 1e-12, maxSteps: max });
-    return r.budgetExhausted ? max + 1 : r.stats.steps;
-  } catch {
-    return max + 1;
-  }
 }
 
 /** The last time a flow of this system may be asked for: maxRateHorizon / L (infinite at beta = 0 with V = 0). */

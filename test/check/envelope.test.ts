@@ -8,7 +8,9 @@ import { ginibre } from '../../src/random/matrices.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { flowInEnvelope, systemArbitrary } from '../../properties/arbitraries.ts';
 import { paramsOfCase, requestOf, tokensOf } from '../../properties/cases.ts';
-import { maxRowDistance } from '../../theorems/support.ts';
+import { flowOf, maxRowDistance } from '../../theorems/support.ts';
+import type { Implementation } from '../../src/adapters/implementation.ts';
+import { referenceImplementation } from '../../src/adapters/reference.ts';
 import { randomTangent, retract } from '../../theorems/sphereCalculus.ts';
 
 const systems = systemArbitrary({ n: [1, 8], d: [1, 6], beta: [0, 4], matrices: ['identity', 'qk', 'general', 'repulsive'] });
@@ -74,13 +76,22 @@ describe('the feasibility envelope', () => {
     expect(envelopeProblem({ op: 'flow', model: 'usa', beta: 3, Q, K: null, V: null, X, times: [0.01] })).toMatch(/USA flow with beta \|\|Q\^T K\|\| = 9/);
   });
 
-  test('past 500 / L a flow is inside only where DOPRI5 reaches its end in few steps', () => {
+  test('a flow request past 500 / L is outside; flowOf asks for it in consecutive requests that are inside, and gets the same solution', async () => {
     const X = fromRows([[1, 0], [0.6, 0.8], [0, 1]]);
-    const req = { op: 'flow' as const, model: 'sa' as const, beta: 1, Q: null, K: null, V: null, X, times: [200] };
-    expect(fieldScales('sa', 1, null, null, null, 2).rate * 200).toBeGreaterThan(ENVELOPE.maxRateHorizon);
-    // A clustering flow slows down as it converges: DOPRI5 needs a few hundred steps, so it is asked.
-    expect(envelopeProblem(req)).toBeNull();
-    expect(envelopeProblem(req, { ...ENVELOPE, maxBenignSteps: 5 })).toMatch(/needs more than 5 steps/);
+    const req = { model: 'sa' as const, beta: 1, Q: null, K: null, V: null, X, times: [5, 200] };
+    const L = fieldScales('sa', 1, null, null, null, 2).rate;
+    expect(L * 200).toBeGreaterThan(ENVELOPE.maxRateHorizon);
+    expect(envelopeProblem({ op: 'flow', ...req })).toMatch(/above 500/);
+    const sent: number[][] = [];
+    const ref = referenceImplementation();
+    const recorder: Implementation = { ...ref, flow: async (r) => (sent.push([...r.times]), ref.flow!(r)) };
+    const chained = await flowOf(recorder, req);
+    expect(sent.length).toBe(Math.ceil((200 * L) / ENVELOPE.maxRateHorizon));
+    for (const times of sent) expect(envelopeProblem({ op: 'flow', ...req, times })).toBeNull();
+    const once = await ref.flow!(req);
+    expect(chained.length).toBe(2);
+    expect(maxRowDistance(chained[0], once[0])).toBeLessThan(1e-9);
+    expect(maxRowDistance(chained[1], once[1])).toBeLessThan(1e-9);
   });
 
   test('flowInEnvelope filters exactly the cases envelopeProblem refuses', () => {

@@ -21,7 +21,6 @@ describe('PROTOCOL.md', () => {
       expect(text).toContain(`<= ${ENVELOPE.maxExponent}`);
       expect(text).toContain(`beta s <= ${ENVELOPE.maxUsaFlowExponent}`);
       expect(text).toContain(`L T <= ${ENVELOPE.maxRateHorizon}`);
-      expect(text).toContain(`${ENVELOPE.maxBenignSteps.toLocaleString('en-US')} steps`);
     }
   });
 });
