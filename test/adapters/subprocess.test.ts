@@ -97,4 +97,13 @@ describe('a command that cannot be checked', () => {
     const e = await subprocessImplementation('sleep 30', { timeoutSeconds: 0.5, startTimeoutSeconds: 0.5 }).catch((x) => x);
     expect(e.kind).toBe('timeout');
   });
+
+  test('a hung batch line is given twice the per-answer timeout, whatever its size, and the first batch holds at most 4 runs', async () => {
+    await withImpl(pythonImpl('--fault hang --fault-op energy'), async (impl) => {
+      const all = await Promise.all(Array.from({ length: 12 }, (_, k) => kindOf(impl.energy!({ ...ENERGY, beta: 1 + k }))));
+      expect(all[0]).toBe('timeout');
+      const first = impl.client.incidents.find((i) => i.kind === 'timeout')!;
+      expect(first.message).toMatch(/^no answer to a batch of [234] runs within 2 s \(twice the per-answer --timeout\)$/);
+    }, 1);
+  }, 60_000);
 });
