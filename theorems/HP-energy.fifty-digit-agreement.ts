@@ -27,6 +27,7 @@ export const hpEnergy: Theorem<HardCase> = {
   kind: 'high-prec',
   cost: 'fast',
   needs: { ops: ['energy'], models: ['sa'] },
+  conformance: true,
   runs: 40,
   arbitrary: (ctx) => hardCaseArbitrary({ models: ctx.models, betaMax: 50 }).filter((c) => c.beta > 0),
   async check(ctx, c) {

@@ -51,6 +51,7 @@ export const hpLayer: Theorem<HardLayerCase> = {
   kind: 'high-prec',
   cost: 'fast',
   needs: { ops: ['layer'], models: ['sa', 'usa'] },
+  conformance: true,
   runs: 30,
   arbitrary: (ctx) =>
     fc

@@ -34,6 +34,7 @@ export const flowSolvesOde: Theorem<FlowTimesCase> = {
   kind: 'floating',
   cost: 'fast',
   needs: { ops: ['flow'], models: ['sa', 'usa'] },
+  conformance: true,
   horizon: 'short',
   runs: 20,
   arbitrary: (ctx) =>

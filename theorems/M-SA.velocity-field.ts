@@ -23,6 +23,7 @@ export const velocityField: Theorem<SystemCase> = {
   kind: 'exact',
   cost: 'fast',
   needs: { ops: ['velocity'], models: ['sa', 'usa'] },
+  conformance: true,
   runs: 200,
   arbitrary: (ctx) => systemArbitrary({ models: ctx.models, hugeBeta: true, matrices: ['identity', 'qk', 'symmetric-v', 'repulsive', 'general'] }),
   async check(ctx, c) {

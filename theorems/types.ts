@@ -113,6 +113,12 @@ export interface Theorem<C = unknown> {
    * runs them right after the velocity and layer identities, issue 11), `long` otherwise [long].
    */
   readonly horizon?: 'short' | 'long';
+  /**
+   * True for the differential check of one op against the reference engine (M-SA for velocity,
+   * M-FLOW for flow, HP-layer for layer, HP-energy for energy): the most decisive check of that op, so
+   * `check` runs these first and a wrong op is reported within seconds [false].
+   */
+  readonly conformance?: boolean;
   /** Default number of fast-check runs (statistical theorems use 1 run that samples internally). */
   readonly runs: number;
   /** Statistical theorems: the probability that a correct implementation fails a run, at most 1e-6. */

@@ -10,7 +10,7 @@ import { exitStatus, selectTheorems, summarise } from '../../properties/runSuite
 import { theorems as registered } from '../../theorems/index.ts';
 import type { Theorem, ToleranceProfile } from '../../theorems/types.ts';
 import { FLOAT64 } from '../../theorems/types.ts';
-import { orderForCheck, phaseOf, PHASE_WEIGHT } from './order.ts';
+import { orderForCheck, phaseOf, PHASE_WEIGHT, THEORY_ONLY_PHASE } from './order.ts';
 
 /** Options for {@link checkImplementation}. Defaults in brackets. */
 export interface CheckOptions {
@@ -124,7 +124,7 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
     const now = performance.now();
     const remaining = deadline - now;
     let result: CheckResult;
-    if (phaseOf(thm) === 3 && !options.keepOrder) {
+    if (phaseOf(thm) === THEORY_ONLY_PHASE && !options.keepOrder) {
       result = notRun(thm, wrapped, profile, seed, 'skipped', THEORY_ONLY);
     } else if (stopReason || remaining <= 0) {
       const why = stopReason ?? { verdict: 'inconclusive' as const, reason: `not run: the budget of ${options.budgetSeconds} s was spent before this theorem` };
@@ -134,8 +134,8 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
       let budgetMs: number | undefined;
       if (Number.isFinite(remaining)) {
         let weights = 0;
-        for (let j = k; j < selected.length; j++) weights += PHASE_WEIGHT[phaseOf(selected[j])];
-        budgetMs = (remaining * PHASE_WEIGHT[phaseOf(thm)]) / weights;
+        for (let j = k; j < selected.length; j++) weights += keepOrderWeight(selected[j], options.keepOrder);
+        budgetMs = (remaining * keepOrderWeight(thm, options.keepOrder)) / weights;
       }
       const before = client?.incidents.length ?? 0;
       const r = await runTheorem(thm, wrapped, {
@@ -180,6 +180,12 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
     ...(client ? { starts: client.starts, implementationMs: client.stats.busyMs } : {}),
     timeMs: performance.now() - started,
   };
+}
+
+/** A theorem's budget weight: its phase's, and 1 for the theory-only ones when they are run (keepOrder). */
+function keepOrderWeight(thm: Theorem<any>, keepOrder: boolean | undefined): number {
+  const w = PHASE_WEIGHT[phaseOf(thm)];
+  return w === 0 && keepOrder ? 1 : w;
 }
 
 /** Why `check` skips the theorems that need no op: their verdict cannot depend on the implementation. */

@@ -1,22 +1,26 @@
 import type { Theorem } from '../../theorems/types.ts';
 
 /**
- * The check order's phases (issue 11): 0 the cheap and decisive identities (velocity, energy, layer),
- * 1 short flows (horizon of order 1), 2 long flows (clustering, asymptotics), 3 the theorems about
- * the mathematics alone, which ask the implementation nothing (T6.7, P3.4g, ...) and cannot change
- * its verdict. A broken velocity is found in phase 0 within seconds; a low-order integrator in phase 1
- * (HP-flow) before any long flow is paid for.
+ * The check order's phases (issue 11): 0 the conformance checks, one differential check per op against
+ * the reference (M-SA, M-FLOW, HP-layer, HP-energy), so a wrong op of any kind is reported within
+ * seconds; 1 the other cheap identities (velocity, energy, layer); 2 short flows (horizon of order 1);
+ * 3 long flows (clustering, asymptotics); 4 the theorems about the mathematics alone, which ask the
+ * implementation nothing (T6.7, P3.4g, ...): `check` skips those, since they cannot depend on it.
  */
-export type Phase = 0 | 1 | 2 | 3;
+export type Phase = 0 | 1 | 2 | 3 | 4;
+
+/** The phase `check` skips: theorems that need no op. */
+export const THEORY_ONLY_PHASE: Phase = 4;
 
 /** Share of the budget per theorem of each phase: a flow costs more than a velocity identity. */
-export const PHASE_WEIGHT: Readonly<Record<Phase, number>> = { 0: 1, 1: 2, 2: 3, 3: 1 };
+export const PHASE_WEIGHT: Readonly<Record<Phase, number>> = { 0: 1, 1: 1, 2: 2, 3: 3, 4: 0 };
 
 /** The phase of a theorem, from what it needs. */
 export function phaseOf(thm: Theorem<any>): Phase {
-  if (thm.needs.ops.length === 0) return 3;
-  if (!thm.needs.ops.includes('flow')) return 0;
-  return thm.horizon === 'short' ? 1 : 2;
+  if (thm.needs.ops.length === 0) return 4;
+  if (thm.conformance) return 0;
+  if (!thm.needs.ops.includes('flow')) return 1;
+  return thm.horizon === 'short' ? 2 : 3;
 }
 
 const TIER_RANK = { must: 0, should: 1, may: 2 } as const;

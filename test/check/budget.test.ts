@@ -40,8 +40,8 @@ describe('checkImplementation within a budget', () => {
   });
 
   test('cheap decisive theorems run first whatever order they are asked in', async () => {
-    const report = await checkImplementation(ref, { only: 'S1,T4.1,M-SA,HP-flow', runs: 1 });
-    expect(report.results.map((r) => r.id)).toEqual(['M-SA', 'S1', 'HP-flow', 'T4.1']);
+    const report = await checkImplementation(ref, { only: 'S1,T4.1,E1,M-SA,HP-flow,M-FLOW', runs: 1 });
+    expect(report.results.map((r) => r.id)).toEqual(['M-SA', 'M-FLOW', 'E1', 'S1', 'HP-flow', 'T4.1']);
   });
 
   test('--fail-fast stops at the first failed must theorem and reports the rest as skipped with the reason', async () => {

@@ -10,11 +10,11 @@ describe('the check order', () => {
     expect(ordered.length).toBe(theorems.length);
   });
 
-  test('puts the identities (no flow) first, then short flows, then long ones, and last the theorems that ask the implementation nothing', () => {
+  test('puts one conformance check per op first, then the identities (no flow), short flows, long ones, and last the theorems that ask the implementation nothing', () => {
     const phases = ordered.map(phaseOf);
     expect(phases).toEqual([...phases].sort((a, b) => a - b));
     expect(phaseOf(ordered[0])).toBe(0);
-    for (const t of ordered.filter((t) => t.needs.ops.length === 0)) expect(phaseOf(t), t.id).toBe(3);
+    for (const t of ordered.filter((t) => t.needs.ops.length === 0)) expect(phaseOf(t), t.id).toBe(4);
   });
 
   test('runs must before should before may within a phase', () => {
@@ -26,8 +26,14 @@ describe('the check order', () => {
 
   test('reaches HP-flow, the accuracy check that catches a low-order integrator, before any long flow', () => {
     const ids = ordered.map((t) => t.id);
-    const firstLong = ordered.findIndex((t) => phaseOf(t) === 2);
+    const firstLong = ordered.findIndex((t) => phaseOf(t) === 3);
     expect(ids.indexOf('HP-flow')).toBeLessThan(firstLong);
     expect(ids.indexOf('M-SA')).toBeLessThan(ids.indexOf('S1'));
+  });
+
+  test('starts with the differential check of each op against the reference', () => {
+    expect(ordered.slice(0, 4).map((t) => t.id).sort()).toEqual(['HP-energy', 'HP-layer', 'M-FLOW', 'M-SA']);
+    const ops = new Set(ordered.slice(0, 4).flatMap((t) => t.needs.ops));
+    expect([...ops].sort()).toEqual(['energy', 'flow', 'layer', 'velocity']);
   });
 });
