@@ -15,16 +15,16 @@ export interface FlowTimesCase extends SystemCase {
  * M-FLOW: op `flow` returns the solution of (2.3) at every requested time (PROTOCOL.md "op flow"),
  * checked against attnflow's DOPRI5 at rtol 1e-11 over horizons up to the feasibility envelope. The
  * differential twin of M-SA for the flow: what HP-flow checks against 50 digits over T <= 0.5 on tiny
- * systems, this checks over T up to 12 on larger ones, where a step cap, a lost requested time, a
+ * systems, this checks over T up to 30 on larger ones, where a step cap, a lost requested time, a
  * wrong clock or a low-order integrator shows.
  */
 export const flowSolvesOde: Theorem<FlowTimesCase> = {
   id: 'M-FLOW',
-  title: 'flow(X, times) is the solution of (2.3) at every requested time: it agrees with the reference DOPRI5 within 10 flowRtol A',
+  title: 'flow(X, times) is the solution of (2.3) at every requested time: it agrees with the reference DOPRI5 within 10 flowRtol A (T up to 30)',
   source: '§2.2 eq. (2.3); PROTOCOL.md op flow; THEORY.md §6 test-design note 1 (rtol <= 1e-10)',
   hypotheses:
     'SA or USA, Q = K = V = I, random Q, K, or general Q, K, V; n in [1, 8], d in [1, 6], beta in [0, 6]; ' +
-    'four increasing times t_1 < ... < t_4 = T with T in [0.2, 12], the first one possibly 0; only flows inside the feasibility envelope',
+    'four increasing times t_1 < ... < t_4 = T with T in [0.2, 30], the first one possibly 0; horizons past 500 / L are asked for as consecutive requests (flowOf)',
   conclusion: 'max_k max_i |x_i(t_k) - x_i^ref(t_k)| <= 10 flowRtol A, x^ref from DOPRI5 at rtol 1e-11, atol 1e-13',
   tolerance:
     'absolute on unit tokens: 10 flowRtol A, A >= 1 the amplification of an initial perturbation over [0, T] measured on the reference ' +
@@ -41,7 +41,7 @@ export const flowSolvesOde: Theorem<FlowTimesCase> = {
     fc
       .tuple(
         systemArbitrary({ models: ctx.models, n: [1, 8], d: [1, 6], beta: [0, 6], matrices: ['identity', 'qk', 'general'] }),
-        fc.double({ min: 0.2, max: 12, noNaN: true }),
+        fc.double({ min: 0.2, max: 30, noNaN: true }),
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }),
         fc.boolean(),
       )
@@ -53,7 +53,8 @@ export const flowSolvesOde: Theorem<FlowTimesCase> = {
         for (const t of raw) times.push(times.length && t <= times[times.length - 1] + T * 1e-3 ? times[times.length - 1] + T * 1e-3 : t);
         return { ...c, times };
       })
-      .filter((c) => flowInEnvelope(c, c.times)),
+      // Any horizon is asked for in requests of at most 500 / L; what must hold is that this system's flow may be asked at all (USA beta s <= 8).
+      .filter((c) => flowInEnvelope(c, [0])),
   async check(ctx, c) {
     const req = { ...requestOf(c), times: c.times };
     const A = await flowAmplification(ctx.reference, req);

@@ -182,9 +182,13 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
   };
 }
 
-/** A theorem's budget weight: its phase's, and 1 for the theory-only ones when they are run (keepOrder). */
+/**
+ * A theorem's budget weight: its phase's (a conformance check of the flow op counts as a short flow),
+ * and 1 for the theory-only ones when they are run (keepOrder).
+ */
 function keepOrderWeight(thm: Theorem<any>, keepOrder: boolean | undefined): number {
-  const w = PHASE_WEIGHT[phaseOf(thm)];
+  const phase = phaseOf(thm);
+  const w = phase === 0 && thm.needs.ops.includes('flow') ? PHASE_WEIGHT[2] : PHASE_WEIGHT[phase];
   return w === 0 && keepOrder ? 1 : w;
 }
 
