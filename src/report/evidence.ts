@@ -9,6 +9,7 @@ import type { ModelKind } from '../models/params.ts';
 import type { TheoremResult } from '../../properties/runTheorem.ts';
 import { theorems as registered } from '../../theorems/index.ts';
 import type { Theorem, ToleranceProfile } from '../../theorems/types.ts';
+import { maxNormDefect } from '../../theorems/support.ts';
 
 /** One quantity over time along a trajectory, the implementation's against the reference's. */
 export interface QuantityTrace {
@@ -278,16 +279,7 @@ export function trajectoryQuantities(t: readonly number[], impl: readonly Tokens
   const E = (X: Tokens) => (sys.beta > 0 ? energy(X, { beta: sys.beta, Q: sys.Q, K: sys.K }, { validate: false }) : energyBeta0(X, { validate: false }));
   const eRef = map(ref, E);
   out.push({ name: sys.beta > 0 ? 'energy E_β' : 'energy E_0', t, impl: map(impl, E), reference: eRef, ...(eRef ? { band: bandAround(eRef) } : {}) });
-  const sphere = (X: Tokens) => {
-    let m = 0;
-    for (let i = 0; i < X.rows; i++) {
-      let s = 0;
-      for (let k = 0; k < X.cols; k++) s += X.data[i * X.cols + k] ** 2;
-      m = Math.max(m, Math.abs(Math.sqrt(s) - 1));
-    }
-    return m;
-  };
-  out.push({ name: 'max_i ||x_i| − 1|', t, impl: map(impl, sphere), reference: map(ref, sphere), limit: { label: `tolerance ${tolLabel}`, y: tol }, logY: true });
+  out.push({ name: 'max_i ||x_i| − 1|', t, impl: map(impl, maxNormDefect), reference: map(ref, maxNormDefect), limit: { label: `tolerance ${tolLabel}`, y: tol }, logY: true });
   const dRef = map(ref, diameter);
   out.push({ name: 'diameter max |x_i − x_j|', t, impl: map(impl, diameter), reference: dRef, ...(dRef ? { band: bandAround(dRef) } : {}) });
   const count = (X: Tokens) => clusters(normalized(X), { delta: 1e-3 }).count;
