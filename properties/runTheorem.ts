@@ -132,7 +132,7 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
   const profile = options.profile ?? FLOAT64;
   const started = performance.now();
   const base = { id: thm.id, title: thm.title, tier: thm.tier, kind: thm.kind, seed, profile: profile.name, implementation: impl.name };
-  const reason = skipReason(thm, impl);
+  const reason = skipReason(thm, impl) ?? thm.skipAtProfile?.(profile) ?? null;
   if (reason) return { ...base, verdict: 'skipped', runs: 0, inconclusiveRuns: 0, timeMs: 0, reason };
 
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;

@@ -54,6 +54,19 @@ function moveToken(X: Tokens, i: number, u: Float64Array, s: number): Tokens {
  * the O(beta) term. The directions are the proof's rotations e^{sB} of one token (unit-speed geodesics,
  * whose second derivative is the Riemannian Hessian form), maximised over tokens and a tangent basis.
  */
+/** Step s of the second differences along geodesics. */
+const SADDLE_STEP = 0.05;
+
+/** beta_0 = max(1e-4, 10 sqrt(eps)): small enough for E_0 to dominate, large enough for E_beta's rounding. */
+function saddleBeta0(eps: number): number {
+  return Math.max(1e-4, 10 * Math.sqrt(eps));
+}
+
+/** The second differences' rounding 6 * 4 eps n / (beta_0 s^2) for n tokens. */
+function saddleRounding(eps: number, n: number): number {
+  return (6 * 4 * eps * n) / (saddleBeta0(eps) * SADDLE_STEP * SADDLE_STEP);
+}
+
 export const saddleGapBetaZero: Theorem<SaddleCase> = {
   id: 'LA.2',
   title: 'non-consensus critical points of E_0 are strict saddles with a second derivative >= 2(d-1)/(dn)',
@@ -70,6 +83,11 @@ export const saddleGapBetaZero: Theorem<SaddleCase> = {
   cost: 'fast',
   needs: { ops: ['energy'], models: [] },
   runs: 20,
+  skipAtProfile: (profile) => {
+    // The most favourable case is n = d = 2: slack 2/(dn) = 1/2, rounding 6 * 4 eps * 2 / (beta_0 s^2).
+    const r = saddleRounding(profile.eps, 2);
+    return r > 1 / 2 / 4 ? `the profile's eps ${profile.eps.toExponential(2)} makes the second differences' rounding (${r.toPrecision(3)}) exceed the slack of every case: needs eps below about 1e-10` : null;
+  },
   arbitrary: () =>
     fc
       .record({
@@ -103,10 +121,10 @@ export const saddleGapBetaZero: Theorem<SaddleCase> = {
   async check(ctx, c) {
     const X = fromRows(c.X, 'X');
     const n = X.rows, d = X.cols;
-    const s = 0.05;
-    const beta0 = Math.max(1e-4, 10 * Math.sqrt(ctx.profile.eps));
+    const s = SADDLE_STEP;
+    const beta0 = saddleBeta0(ctx.profile.eps);
     const slack = 2 / (d * n);
-    const rounding = (6 * 4 * ctx.profile.eps * n) / (beta0 * s * s);
+    const rounding = saddleRounding(ctx.profile.eps, n);
     if (rounding > slack / 4) return { status: 'inconclusive', reason: `energy rounding ${rounding} of the profile swamps the slack ${slack}` };
     const E = (Y: Tokens, beta: number) => energyOf(ctx.impl, { beta, Q: null, K: null, X: Y });
     // E_0'' = 2n (E_beta)'' + O(beta); Richardson: 2 f(beta/2) - f(beta) = E_0'' + O(beta^2).

@@ -123,6 +123,12 @@ export interface Theorem<C = unknown> {
   readonly runs: number;
   /** Statistical theorems: the probability that a correct implementation fails a run, at most 1e-6. */
   readonly falseFailureProbability?: number;
+  /**
+   * Why the theorem cannot decide any case at this tolerance profile (its rounding allowance exceeds
+   * its slack even on the most favourable case), or null. `runTheorem` then reports it `skipped` with
+   * that reason instead of running cases that can only be inconclusive.
+   */
+  skipAtProfile?(profile: ToleranceProfile): string | null;
   /** Cases satisfying the hypotheses. Values must be JSON-serialisable so counterexamples can be printed and replayed. */
   arbitrary(ctx: TheoremContext): fc.Arbitrary<C>;
   /** Checks the conclusion on one case; throws {@link Violation} when it fails. */

@@ -1,3 +1,5 @@
+import { runTheorem } from '../../properties/runTheorem.ts';
+import { FLOAT32, FLOAT64 } from '../../theorems/types.ts';
 import { describe, expect, it } from 'vitest';
 import { referenceImplementation } from '../../src/adapters/reference.ts';
 import { attentionWeights } from '../../src/models/attentionWeights.ts';
@@ -71,6 +73,12 @@ describe('LA.2 strict saddles of E_0', () => {
   it('fails for the energy with the score sign flipped', async () => {
     const r = await expectFails(saddleGapBetaZero, repulsiveEnergy);
     expect(r.failure!.details!.measured).toBeLessThan(0);
+  });
+  it('is skipped under the float32 profile, whose rounding exceeds the slack of every case, and runs under float64', async () => {
+    const r = await runTheorem(saddleGapBetaZero, reference, { profile: FLOAT32 });
+    expect(r.verdict).toBe('skipped');
+    expect(r.reason).toMatch(/eps 1.19e-7 makes the second differences' rounding/);
+    expect(saddleGapBetaZero.skipAtProfile!(FLOAT64)).toBeNull();
   });
 });
 
