@@ -364,7 +364,7 @@ class EnergyIgnoresQK(Base):
 # theorems, a wrong layer of the layer theorems, a wrong energy of the energy identities.
 FIELD = ["M-SA", "M-USA", "M-ANG", "E1", "HP-velocity"]
 USA_FIELD = ["M-USA", "M-SA", "M-ANG", "HP-velocity", "S6"]
-FLOW = ["HP-flow", "S1", "T6.8"]  # T6.8: the flow against the closed form gamma_beta(t), an accuracy check too
+FLOW = ["M-FLOW", "HP-flow", "S1", "T6.8"]  # T6.8: the flow against the closed form gamma_beta(t), an accuracy check too
 LAYER = ["HP-layer", "M-DISC", "HP-order"]
 ENERGY = ["HP-energy", "S4a", "P3.4", "S7", "HessT", "LA.2"]
 
