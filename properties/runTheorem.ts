@@ -6,6 +6,7 @@ import { AttnflowError } from '../src/errors.ts';
 import { deriveSeed } from '../src/random/rng.ts';
 import type { Theorem, TheoremContext, ToleranceProfile, ViolationDetails } from '../theorems/types.ts';
 import { FLOAT64, Violation } from '../theorems/types.ts';
+import { envelopeFor } from '../src/check/envelope.ts';
 import { guardEnvelope, EnvelopeError } from './envelopeGuard.ts';
 
 /**
@@ -137,7 +138,7 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
 
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
   const ctx: TheoremContext = {
-    impl: options.envelope === false ? impl : guardEnvelope(impl),
+    impl: options.envelope === false ? impl : guardEnvelope(impl, envelopeFor(profile.maxValue)),
     reference: options.reference ?? referenceImplementation(),
     profile,
     models: thm.needs.models.filter((m) => impl.models.includes(m)),
@@ -202,15 +203,11 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
         return true;
       }
       if (e instanceof EnvelopeError) {
-        // attnflow's own bug: never sent, never held against the implementation.
-        if (!violated) {
-          inconclusiveRuns++;
-          decided++;
-          lastInconclusive = e.message;
-        }
+        // Never sent, never held against the implementation: the case is discarded and another drawn
+        // (fast-check's precondition), and counted, since under float64 it is attnflow's own bug.
         refusals++;
         refusal ??= e.message;
-        return true;
+        fc.pre(false);
       }
       violated = true;
       throw e;
@@ -232,7 +229,16 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
     ...(outOfTime ? { interrupted: true } : {}),
     ...(refusals ? { envelopeRefusals: refusals, envelopeProblem: refusal } : {}),
   };
-  if (details.failed) {
+  // Every draw discarded (outside the envelope): fast-check reports too many skipped runs, which is
+  // not a counterexample. Its `failed` flag is set without an error instance in that case.
+  const discardedOnly = details.failed && !violated;
+  if (discardedOnly && !firstError && decided > inconclusiveRuns) {
+    return { ...common, verdict: 'passed', runs: decided, worst, reason: `fast-check stopped drawing: too many cases outside the feasibility envelope (${refusal})` };
+  }
+  if (discardedOnly && !firstError) {
+    return { ...common, verdict: 'inconclusive', runs: decided, worst, reason: `every case drawn was outside the feasibility envelope: ${refusal ?? 'no case could be sent'}` };
+  }
+  if (details.failed && violated) {
     const err = details.errorInstance;
     return {
       ...common,

@@ -50,6 +50,10 @@ export async function flowOf(impl: Implementation, req: FlowRequest): Promise<To
   const span = maxHorizon(req.model, req.beta, req.Q, req.K, req.V, req.X.cols);
   const last = req.times.length ? req.times[req.times.length - 1] : 0;
   if (!(last > span)) return flowOnce(impl, req);
+  // Count before planning: a USA flow far outside the envelope has a span near 0.
+  if (!(last / span <= MAX_CHAINED_REQUESTS)) {
+    throw new EnvelopeError(`attnflow bug: a flow to t = ${last} needs more than ${MAX_CHAINED_REQUESTS} requests of at most 500 / L = ${span.toPrecision(3)} time units each`);
+  }
   // Waypoints: the requested times plus evenly spaced extra ones where a gap exceeds the span.
   const points: { t: number; wanted: boolean }[] = [];
   let prev = 0;

@@ -23,12 +23,14 @@ export interface ToleranceProfile {
   readonly eps: number;
   /** Relative accuracy the implementation's `flow` op is held to over horizons of order 1. */
   readonly flowRtol: number;
+  /** Largest finite number of the arithmetic [float64's, 1.8e308]: bounds the envelope's exponents. */
+  readonly maxValue?: number;
 }
 
 /** The default profile: float64 arithmetic, flows accurate to 1e-8 relative. */
 export const FLOAT64: ToleranceProfile = { name: 'float64', eps: 2 ** -52, flowRtol: 1e-8 };
 /** float32 arithmetic, flows accurate to 1e-4 relative. */
-export const FLOAT32: ToleranceProfile = { name: 'float32', eps: 2 ** -23, flowRtol: 1e-4 };
+export const FLOAT32: ToleranceProfile = { name: 'float32', eps: 2 ** -23, flowRtol: 1e-4, maxValue: 3.4028234663852886e38 };
 
 /** What a theorem's check may use. */
 export interface TheoremContext {

@@ -32,7 +32,7 @@ export interface EnvelopeLimits {
   readonly maxRateHorizon: number;
 }
 
-/** The envelope in force. */
+/** The envelope in force for float64 implementations. */
 export const ENVELOPE: EnvelopeLimits = {
   maxTokens: 64,
   maxDim: 128,
@@ -40,6 +40,16 @@ export const ENVELOPE: EnvelopeLimits = {
   maxUsaFlowExponent: 8,
   maxRateHorizon: 500,
 };
+
+/**
+ * The envelope for an implementation whose largest finite number is `maxValue` (float64's by default;
+ * float32's 3.4e38 under the float32 profile): USA answers and energies carry e^{beta S_ij} summed over
+ * up to 64 tokens and scaled by |V|, so the exponent may reach ln(maxValue) - 8.7 (80 for float32),
+ * and no more than 600; and their exact values must not underflow either (energy >= e^-exponent).
+ */
+export function envelopeFor(maxValue: number = Number.MAX_VALUE): EnvelopeLimits {
+  return { ...ENVELOPE, maxExponent: Math.min(ENVELOPE.maxExponent, Math.floor(Math.log(maxValue) - 8.7)) };
+}
 
 /** Size scales of the field of one system (eq. 2.3), from the parameters alone. */
 export interface FieldScales {
@@ -159,7 +169,11 @@ export function envelopeProblem(req: EnvelopeRequest, limits: EnvelopeLimits = E
   if (r.n > limits.maxTokens) return `n = ${r.n} tokens exceeds ${limits.maxTokens}`;
   if (r.d > limits.maxDim) return `d = ${r.d} exceeds ${limits.maxDim}`;
   if ((req.op === 'energy' || req.model === 'usa') && !(r.exponent <= limits.maxExponent)) {
-    return `beta max <Qx_i, Kx_j> = ${r.exponent.toPrecision(4)} exceeds ${limits.maxExponent} (the exact ${req.op === 'energy' ? 'energy' : 'USA answer'} overflows float64)`;
+    return `beta max <Qx_i, Kx_j> = ${r.exponent.toPrecision(4)} exceeds ${limits.maxExponent} (the exact ${req.op === 'energy' ? 'energy' : 'USA answer'} overflows the implementation's arithmetic)`;
+  }
+  // The energy (1/(2 beta n^2)) sum e^{beta S_ij} underflows when every score is far below 0.
+  if (req.op === 'energy' && !(r.exponent >= -limits.maxExponent)) {
+    return `beta max <Qx_i, Kx_j> = ${r.exponent.toPrecision(4)} is below -${limits.maxExponent} (the exact energy underflows the implementation's arithmetic)`;
   }
   if (req.op !== 'flow') return null;
   const bs = req.beta * r.scales.scoreBound;

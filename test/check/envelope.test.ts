@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { describe, expect, test } from 'vitest';
-import { ENVELOPE, envelopeProblem, fieldScales, spectralBound } from '../../src/check/envelope.ts';
+import { ENVELOPE, envelopeFor, envelopeProblem, fieldScales, spectralBound } from '../../src/check/envelope.ts';
+import { FLOAT32 } from '../../theorems/types.ts';
 import { fromRows } from '../../src/linalg/mat.ts';
 import { velocity } from '../../src/models/velocity.ts';
 import { ginibre } from '../../src/random/matrices.ts';
@@ -102,5 +103,19 @@ describe('the feasibility envelope', () => {
       }),
       { seed: 13, numRuns: 50 },
     );
+  });
+
+  test('under float32 the exponents stop at 80, where float32 answers still fit (a float64 answer of e^85 is fine)', () => {
+    const f32 = envelopeFor(FLOAT32.maxValue);
+    expect(f32.maxExponent).toBe(80);
+    expect(envelopeFor().maxExponent).toBe(600);
+    const X = fromRows([[1]]);
+    const usa = { op: 'velocity' as const, model: 'usa' as const, beta: 85, Q: null, K: null, V: null, X };
+    expect(envelopeProblem(usa)).toBeNull();
+    expect(envelopeProblem(usa, f32)).toMatch(/exceeds 80/);
+    // An energy whose every score is very negative underflows: e^{-100} is not a float32 number.
+    const neg = { op: 'energy' as const, beta: 50, Q: fromRows([[-2]]), K: null, X };
+    expect(envelopeProblem(neg)).toBeNull();
+    expect(envelopeProblem(neg, f32)).toMatch(/underflows/);
   });
 });
