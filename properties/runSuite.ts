@@ -123,10 +123,9 @@ export function exitStatus(s: SuiteSummary): 0 | 1 | 3 | 4 {
   return EXIT.passed;
 }
 
-/** One line for the end of a run: counts, then what the exit status means. */
+/** The counts line for the end of a run. */
 export function summaryLine(s: SuiteSummary): string {
-  const counts = `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.errored ? `, ${s.errored} errored` : ''}${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ''}`;
-  return counts;
+  return `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.errored ? `, ${s.errored} errored` : ''}${s.inconclusive ? `, ${s.inconclusive} inconclusive` : ''}`;
 }
 
 /** What {@link exitStatus} means, in words. */

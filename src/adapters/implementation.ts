@@ -65,9 +65,6 @@ export function supportedOps(impl: Implementation): Op[] {
  */
 export type ImplementationErrorKind = 'not-supported' | 'invalid-request' | 'internal' | 'crash' | 'timeout' | 'garbage' | 'shape' | 'non-finite';
 
-/** Kinds after which the transport restarted the process: the implementation did not answer at all. */
-export const TRANSPORT_KINDS: readonly ImplementationErrorKind[] = ['crash', 'timeout', 'garbage'];
-
 /**
  * Thrown by an implementation adapter when the implementation answered with a protocol error, crashed,
  * hung, answered garbage, or answered a non-finite number. `kind` follows PROTOCOL.md plus the

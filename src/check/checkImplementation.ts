@@ -10,7 +10,7 @@ import { exitStatus, selectTheorems, summarise } from '../../properties/runSuite
 import { theorems as registered } from '../../theorems/index.ts';
 import type { Theorem, ToleranceProfile } from '../../theorems/types.ts';
 import { FLOAT64 } from '../../theorems/types.ts';
-import { orderForCheck, phaseOf, PHASE_WEIGHT, THEORY_ONLY_PHASE } from './order.ts';
+import { budgetWeight, orderForCheck, phaseOf, THEORY_ONLY_PHASE } from './order.ts';
 
 /** Options for {@link checkImplementation}. Defaults in brackets. */
 export interface CheckOptions {
@@ -134,8 +134,8 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
       let budgetMs: number | undefined;
       if (Number.isFinite(remaining)) {
         let weights = 0;
-        for (let j = k; j < selected.length; j++) weights += keepOrderWeight(selected[j], options.keepOrder);
-        budgetMs = (remaining * keepOrderWeight(thm, options.keepOrder)) / weights;
+        for (let j = k; j < selected.length; j++) weights += budgetWeight(selected[j], options.keepOrder);
+        budgetMs = (remaining * budgetWeight(thm, options.keepOrder)) / weights;
       }
       const before = client?.incidents.length ?? 0;
       const r = await runTheorem(thm, wrapped, {
@@ -180,16 +180,6 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
     ...(client ? { starts: client.starts, implementationMs: client.stats.busyMs } : {}),
     timeMs: performance.now() - started,
   };
-}
-
-/**
- * A theorem's budget weight: its phase's (a conformance check of the flow op counts as a short flow),
- * and 1 for the theory-only ones when they are run (keepOrder).
- */
-function keepOrderWeight(thm: Theorem<any>, keepOrder: boolean | undefined): number {
-  const phase = phaseOf(thm);
-  const w = phase === 0 && thm.needs.ops.includes('flow') ? PHASE_WEIGHT[2] : PHASE_WEIGHT[phase];
-  return w === 0 && keepOrder ? 1 : w;
 }
 
 /** Why `check` skips the theorems that need no op: their verdict cannot depend on the implementation. */

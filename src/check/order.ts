@@ -23,6 +23,18 @@ export function phaseOf(thm: Theorem<any>): Phase {
   return thm.horizon === 'short' ? 2 : 3;
 }
 
+/**
+ * A theorem's share weight in the budget: its phase's, except that the conformance check of the flow
+ * op costs what a short flow does, and the theory-only theorems weigh 1 when they are run at all
+ * (`runTheoryOnly`, check's keepOrder).
+ */
+export function budgetWeight(thm: Theorem<any>, runTheoryOnly = false): number {
+  const phase = phaseOf(thm);
+  if (phase === 0 && thm.needs.ops.includes('flow')) return PHASE_WEIGHT[2];
+  if (phase === THEORY_ONLY_PHASE && runTheoryOnly) return 1;
+  return PHASE_WEIGHT[phase];
+}
+
 const TIER_RANK = { must: 0, should: 1, may: 2 } as const;
 
 /** Theorems in check order: by phase, then must before should before may, then registry order (stable). */
