@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { systemArbitrary } from '../properties/arbitraries.ts';
+import { flowInEnvelope, systemArbitrary } from '../properties/arbitraries.ts';
 import type { SystemCase } from '../properties/cases.ts';
 import { requestOf } from '../properties/cases.ts';
+import type { FlowPlan } from './support.ts';
 import { flowOf, maxNormDefect } from './support.ts';
 import type { Theorem } from './types.ts';
 import { assertAtMost } from './types.ts';
@@ -21,7 +22,10 @@ export const sphereInvariance: Theorem<FlowCase> = {
   source: '§2 S1 (implicit in eq. 2.3); Table §6 row S1',
   hypotheses: 'SA or USA, n in [1, 6], d in [1, 5], beta in [0, 5], general Q, K, V; times up to 3',
   conclusion: 'max_{i,t} | |x_i(t)| - 1 | <= tol',
-  tolerance: 'flowRtol of the profile (1e-8 for float64): an integrator with retraction is exact to rounding, one without drifts by its local error. Not scaled by the flow\'s amplification: the projected field has no normal component, so an error in |x_i| is carried along, neither amplified nor damped',
+  tolerance:
+    'flowRtol N of the profile (1e-8 for float64): an integrator with retraction is exact to rounding, one without drifts by its local error. ' +
+    'Not scaled by the flow\'s tangent amplification A, but by N >= 1, the off-sphere amplification of the request measured on the reference ' +
+    '(off the sphere u_i = |x_i|^2 - 1 obeys u_i\' = -2 <x_i, a_i> u_i, so where the sphere repels a norm error grows; requests are cut so that N <= 10, src/check/normalGrowth.ts)',
   tier: 'must',
   kind: 'floating',
   cost: 'fast',
@@ -34,11 +38,14 @@ export const sphereInvariance: Theorem<FlowCase> = {
         systemArbitrary({ models: ctx.models, n: [1, 6], d: [1, 5], beta: [0, 5], matrices: ['identity', 'qk', 'general', 'repulsive'] }),
         fc.double({ min: 0.1, max: 3, noNaN: true }),
       )
-      .map(([c, T]) => ({ ...c, times: [T / 3, (2 * T) / 3, T] })),
+      .map(([c, T]) => ({ ...c, times: [T / 3, (2 * T) / 3, T] }))
+      // A USA flow may be asked only while beta ||Q^T K|| <= 8 (the envelope); longer horizons are chained by flowOf.
+      .filter((c) => flowInEnvelope(c, [0])),
   async check(ctx, c) {
-    const states = await flowOf(ctx.impl, { ...requestOf(c), times: c.times });
+    const plan: FlowPlan = { requests: 0, normalAmplification: 1 };
+    const states = await flowOf(ctx.impl, { ...requestOf(c), times: c.times }, plan);
     let worst = 0;
     for (const s of states) worst = Math.max(worst, maxNormDefect(s));
-    return assertAtMost('max_{i,t} | |x_i(t)| - 1 |', worst, ctx.profile.flowRtol);
+    return assertAtMost('max_{i,t} | |x_i(t)| - 1 |', worst, ctx.profile.flowRtol * plan.normalAmplification);
   },
 };

@@ -5,6 +5,8 @@ import { toRows } from '../src/linalg/mat.ts';
 import { normalizeRows } from '../src/linalg/vec.ts';
 import { randomTangent } from './sphereCalculus.ts';
 import { maxHorizon } from '../src/check/envelope.ts';
+import { MAX_NORMAL_AMPLIFICATION, normalGrowth } from '../src/check/normalGrowth.ts';
+import { paramsOf } from '../src/adapters/reference.ts';
 import { EnvelopeError } from '../properties/envelopeGuard.ts';
 import { Violation } from './types.ts';
 
@@ -39,38 +41,80 @@ export async function velocityOf(impl: Implementation, req: SystemRequest): Prom
 /** Most requests one flowOf call may chain (about 5 x 10^4 time units at rate bound 1) before it is refused. */
 export const MAX_CHAINED_REQUESTS = 256;
 
+/** Most requests one flowOf call may add to keep off-sphere errors in check ({@link normalGrowth}); past it the draw is refused. */
+export const MAX_NORMAL_CUTS = 2048;
+
+/** What {@link flowOf} did to answer one flow: filled in when the caller passes an object. */
+export interface FlowPlan {
+  /** Requests sent to the implementation. */
+  requests: number;
+  /**
+   * The largest factor by which one of those requests amplifies an off-sphere error, measured on the
+   * reference trajectory (src/check/normalGrowth.ts); 1 for an implementation that retracts.
+   */
+  normalAmplification: number;
+}
+
 /**
  * The implementation's flow states, shape-checked, one per requested time. A horizon longer than the
  * feasibility envelope allows in one request (L T <= 500, src/check/envelope.ts) is asked for in
  * consecutive requests, each restarting from the last state returned (renormalised: the protocol's
  * tokens are unit vectors) and spanning at most 500 / L: the flow is autonomous, so this is the same
  * solution, and every request stays answerable by a fixed-step RK4 at h = 0.05 / L in 10^4 steps.
+ * Requests are also cut where the sphere repels off-sphere errors by more than 10 within one request
+ * (measured on the reference, src/check/normalGrowth.ts), so that an integrator without a retraction
+ * (scipy's solve_ivp, say) can answer each of them accurately; an implementation that says it retracts
+ * (`retracts: true`, in process) is not cut there.
  */
-export async function flowOf(impl: Implementation, req: FlowRequest): Promise<Tokens[]> {
+export async function flowOf(impl: Implementation, req: FlowRequest, plan?: FlowPlan): Promise<Tokens[]> {
   const span = maxHorizon(req.model, req.beta, req.Q, req.K, req.V, req.X.cols);
   const last = req.times.length ? req.times[req.times.length - 1] : 0;
-  if (!(last > span)) return flowOnce(impl, req);
   // Count before planning: a USA flow far outside the envelope has a span near 0.
-  if (!(last / span <= MAX_CHAINED_REQUESTS)) {
+  if (last > span && !(last / span <= MAX_CHAINED_REQUESTS)) {
     throw new EnvelopeError(`attnflow bug: a flow to t = ${last} needs more than ${MAX_CHAINED_REQUESTS} requests of at most 500 / L = ${span.toPrecision(3)} time units each`);
   }
-  // Waypoints: the requested times plus evenly spaced extra ones where a gap exceeds the span.
-  const points: { t: number; wanted: boolean }[] = [];
+  const growth = impl.retracts || !(last > 0) ? { cuts: [], amplification: 1 } : normalGrowth(req.X, paramsOf(req), last);
+  if (growth.cuts.length > MAX_NORMAL_CUTS) {
+    throw new EnvelopeError(`attnflow bug: a flow to t = ${last} needs more than ${MAX_NORMAL_CUTS} requests to keep off-sphere errors within a factor ${MAX_NORMAL_AMPLIFICATION} each`);
+  }
+  if (plan) {
+    plan.requests = 0;
+    plan.normalAmplification = growth.amplification;
+  }
+  if (!(last > span) && !growth.cuts.length) {
+    if (plan) plan.requests = 1;
+    return flowOnce(impl, req);
+  }
+  // Waypoints: the requested times, the cuts (a request must end there), and evenly spaced extra
+  // ones where a gap exceeds the span.
+  const marks = req.times.map((t) => ({ t, wanted: true, cut: false }));
+  for (const t of growth.cuts) {
+    // A cut at a requested time ends the request there rather than adding one.
+    const same = marks.find((m) => m.wanted && Math.abs(m.t - t) <= 1e-12 * Math.max(1, last));
+    if (same) same.cut = true;
+    else marks.push({ t, wanted: false, cut: true });
+  }
+  marks.sort((a, b) => a.t - b.t);
+  const points: { t: number; wanted: boolean; cut: boolean }[] = [];
   let prev = 0;
-  for (const t of req.times) {
-    const pieces = Math.ceil((t - prev) / span - 1e-12);
-    for (let p = 1; p < pieces; p++) points.push({ t: prev + ((t - prev) * p) / pieces, wanted: false });
-    points.push({ t, wanted: true });
-    prev = t;
+  for (const m of marks) {
+    const pieces = Math.ceil((m.t - prev) / span - 1e-12);
+    for (let p = 1; p < pieces; p++) points.push({ t: prev + ((m.t - prev) * p) / pieces, wanted: false, cut: false });
+    points.push(m);
+    prev = m.t;
   }
   const out: Tokens[] = [];
   let X = req.X, t0 = 0, k = 0, requests = 0;
   while (k < points.length) {
-    const seg: { t: number; wanted: boolean }[] = [];
-    while (k < points.length && points[k].t - t0 <= span * (1 + 1e-12)) seg.push(points[k++]);
-    if (++requests > MAX_CHAINED_REQUESTS) {
-      throw new EnvelopeError(`attnflow bug: a flow to t = ${last} needs more than ${MAX_CHAINED_REQUESTS} requests of at most 500 / L = ${span.toPrecision(3)} time units each`);
+    const seg: { t: number; wanted: boolean; cut: boolean }[] = [];
+    while (k < points.length && points[k].t - t0 <= span * (1 + 1e-12)) {
+      seg.push(points[k++]);
+      if (seg[seg.length - 1].cut) break;
     }
+    if (++requests > MAX_CHAINED_REQUESTS + MAX_NORMAL_CUTS) {
+      throw new EnvelopeError(`attnflow bug: a flow to t = ${last} needs more than ${MAX_CHAINED_REQUESTS + MAX_NORMAL_CUTS} requests`);
+    }
+    if (plan) plan.requests = requests;
     const states = await flowOnce(impl, { ...req, X, times: seg.map((p) => p.t - t0) });
     seg.forEach((p, j) => p.wanted && out.push(states[j]));
     const end = states[states.length - 1];

@@ -40,6 +40,13 @@ export interface Implementation {
   readonly version?: string;
   /** Models it supports. */
   readonly models: readonly ModelKind[];
+  /**
+   * True when op `flow` puts every token back on the sphere after each step (a retraction), as
+   * attnflow's reference does. Only a hint for in-process implementations (the protocol has no such
+   * field): without it, flow requests are kept short wherever the sphere repels off-sphere errors
+   * (src/check/normalGrowth.ts), which an integrator without a retraction needs. Default false.
+   */
+  readonly retracts?: boolean;
   /** dx_i/dt at X (eq. 2.3). */
   velocity?(req: SystemRequest): Promise<Tokens>;
   /** The flow of (2.3) at each requested time. */

@@ -25,6 +25,7 @@ export function referenceImplementation(options: ReferenceOptions = {}): Impleme
     name: 'attnflow-reference',
     version: '0.1.0',
     models: ['sa', 'usa'],
+    retracts: true,
     velocity: async (req) => velocity(req.X, paramsOf(req)),
     flow: async (req) => flow(req.X, paramsOf(req), [...req.times], { integrator: 'dopri5', rtol, atol }).states,
     layer: async (req) => layer(req.X, paramsOf(req), req.h, req.steps),

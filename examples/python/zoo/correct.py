@@ -71,6 +71,36 @@ class LogSumExp(Base):
         return np.exp(L - m), m[:, 0]
 
 
+class ScipySolveIvp(Base):
+    """scipy.integrate.solve_ivp, the textbook call most numpy users write: an adaptive Runge-Kutta pair
+    at rtol 1e-10, atol 1e-12 on the flattened state, no renormalisation at all (the issue-11 envelope's
+    'adaptive RK45/DOP853 at rtol 1e-10')."""
+
+    method = "RK45"
+
+    def integrate(self, f, X, times):
+        from scipy.integrate import solve_ivp  # scipy ships with the python3 on PATH; only these members need it
+
+        if not times:
+            return []
+        shape = X.shape
+        out = [X.copy() for t in times if t == 0]
+        later = [t for t in times if t > 0]
+        if later:
+            sol = solve_ivp(lambda t, y: f(y.reshape(shape)).ravel(), (0.0, later[-1]), X.ravel(),
+                            method=self.method, t_eval=later, rtol=1e-10, atol=1e-12)
+            if sol.status != 0:
+                raise RuntimeError(f"solve_ivp ({self.method}) failed: {sol.message}")
+            out += [sol.y[:, k].reshape(shape).copy() for k in range(len(later))]
+        return out
+
+
+class ScipyDop853(ScipySolveIvp):
+    """solve_ivp with the eighth-order Dormand-Prince pair, rtol 1e-10, no renormalisation."""
+
+    method = "DOP853"
+
+
 class PurePython:
     """No numpy: lists and math, the field token by token, Dormand-Prince 5(4) with renormalisation.
     Served with arrays="lists" (the harness then hands over nested lists)."""
@@ -208,4 +238,6 @@ CORRECT = [
     ("ok-loops", PerParticleLoops, "the field computed token by token in a Python loop"),
     ("ok-logsumexp", LogSumExp, "weights from log-sum-exp normalised log-weights"),
     ("ok-pure-python", PurePython, "no numpy at all: lists and math, dopri5 on lists"),
+    ("ok-scipy-rk45", ScipySolveIvp, "scipy solve_ivp RK45 at rtol 1e-10, atol 1e-12, never renormalised"),
+    ("ok-scipy-dop853", ScipyDop853, "scipy solve_ivp DOP853 at rtol 1e-10, atol 1e-12, never renormalised"),
 ]
