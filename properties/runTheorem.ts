@@ -150,6 +150,8 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
   const maxErrors = options.maxErrors ?? 3;
   let executed = 0, decided = 0, inconclusiveRuns = 0, notSupported: string | null = null;
   let violated = false, halted = false, outOfTime = false, errorCount = 0, refusals = 0;
+  // Time spent in the cases run so far, for the deadline's look-ahead.
+  let caseMs = 0, timed = 0;
   let refusal: string | undefined;
   let firstError: Omit<ErrorRecord, 'count'> | undefined;
   let lastInconclusive: string | undefined;
@@ -162,10 +164,14 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
     if (halted || notSupported) return true;
     // Out of time: no new case starts. The deadline is kept here rather than by fast-check's
     // interruptAfterTimeLimit, which races the case in flight and reports the cut-off case as failed.
-    if (performance.now() >= deadline) {
+    // Nor does one start that the mean time of this theorem's cases so far says would end past it:
+    // against a slow implementation a case can cost seconds, and the run's budget is a promise.
+    const now = performance.now();
+    if (now >= deadline || (timed > 0 && now + caseMs / timed > deadline)) {
       outOfTime = true;
       return true;
     }
+    const caseStart = now;
     try {
       const out = await thm.check(ctx, c);
       if (!violated) decided++;
@@ -212,6 +218,8 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
       violated = true;
       throw e;
     } finally {
+      caseMs += performance.now() - caseStart;
+      timed++;
       options.onRun?.(Math.min(executed, total), total);
     }
     return true;

@@ -7,6 +7,8 @@ import { renderJunit } from '../../src/report/junit.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { EXIT } from '../../properties/runSuite.ts';
 import { noTangentProjection } from '../helpers/mutants.ts';
+import { runTheorem } from '../../properties/runTheorem.ts';
+import { sphereInvariance } from '../../theorems/S1.sphere-invariance.ts';
 
 const ref = referenceImplementation();
 
@@ -28,6 +30,16 @@ describe('checkImplementation within a budget', () => {
     expect(s1.interrupted).toBe(true);
     expect(s1.runs).toBeLessThan(s1.requestedRuns!);
     expect(s1.budgetMs).toBeGreaterThan(0);
+  });
+
+  test('a theorem starts no case that its mean case time says would end past its share', async () => {
+    // Each S1 case is one flow request of at least 200 ms. With 500 ms, cases 1 and 2 end at 400 ms or later,
+    // and a third would end at 600 ms or later: it is not started (before this look-ahead it was, at 400 ms).
+    const r = await runTheorem(sphereInvariance, slowFlows(200), { timeLimitMs: 500, runs: 10 });
+    expect(r.verdict).toBe('passed');
+    expect(r.interrupted).toBe(true);
+    expect(r.runs).toBeGreaterThanOrEqual(1);
+    expect(r.runs).toBeLessThanOrEqual(2);
   });
 
   test('theorems reached with no budget left are inconclusive (not failed), and the exit status says so', async () => {
