@@ -10,12 +10,14 @@ import { paramsOf } from '../src/adapters/reference.ts';
 import { EnvelopeError } from '../properties/envelopeGuard.ts';
 import { Violation } from './types.ts';
 
-/** Throws a shape {@link Violation} unless `Y` is n x d with finite entries. */
+/**
+ * Returns `Y` when it is n x d with finite entries. A wrong shape is a protocol violation (an
+ * {@link ImplementationError} of kind `shape`: the theorem is errored, never shrunk); a NaN or an
+ * infinity is a wrong answer (a {@link Violation}: failed), since inside the envelope the exact one is finite.
+ */
 export function expectShape(Y: Tokens, n: number, d: number, what: string): Tokens {
   if (!Y || Y.rows !== n || Y.cols !== d || !(Y.data instanceof Float64Array) || Y.data.length !== n * d) {
-    throw new Violation(`${what} has shape ${Y ? `${Y.rows} x ${Y.cols}` : String(Y)}, expected ${n} x ${d}`, {
-      quantity: `${what} shape`, measured: NaN, tolerance: 0, expected: [n, d], actual: Y ? [Y.rows, Y.cols] : null,
-    });
+    throw new ImplementationError('shape', `${what} has shape ${Y ? `${Y.rows} x ${Y.cols}` : String(Y)}, expected ${n} x ${d}`);
   }
   for (let i = 0; i < Y.data.length; i++) {
     if (!Number.isFinite(Y.data[i])) {
@@ -134,13 +136,11 @@ async function flowOnce(impl: Implementation, req: FlowRequest): Promise<Tokens[
   return states.map((s, k) => expectShape(s, req.X.rows, req.X.cols, `flow state at t = ${req.times[k]}`));
 }
 
-/** The implementation's layer iterates, shape-checked. */
+/** The implementation's layer iterates, shape-checked: a wrong number of states is a protocol violation (errored). */
 export async function layerOf(impl: Implementation, req: LayerRequest): Promise<Tokens[]> {
   const states = await need(impl, 'layer')(req);
   if (!Array.isArray(states) || states.length !== req.steps) {
-    throw new Violation(`layer returned ${Array.isArray(states) ? states.length : typeof states} states for ${req.steps} steps`, {
-      quantity: 'layer state count', measured: Array.isArray(states) ? states.length : NaN, tolerance: 0, expected: req.steps,
-    });
+    throw new ImplementationError('shape', `layer returned ${Array.isArray(states) ? states.length : typeof states} states for ${req.steps} steps`);
   }
   return states.map((s, k) => expectShape(s, req.X.rows, req.X.cols, `layer state ${k + 1}`));
 }

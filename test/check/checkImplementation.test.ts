@@ -12,7 +12,11 @@ import { AttnflowError } from '../../src/errors.ts';
 import { renderJunit } from '../../src/report/junit.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { noTangentProjection, softmaxWrongAxis } from '../helpers/mutants.ts';
+import type { Theorem } from '../../theorems/types.ts';
 import { FLOAT32 } from '../../theorems/types.ts';
+import { runTheorem } from '../../properties/runTheorem.ts';
+import { velocityField } from '../../theorems/M-SA.velocity-field.ts';
+import { layerFirstOrder } from '../../theorems/M-DISC.layer-first-order.ts';
 import { alternativeIntegrator, float32Implementation } from './altImplementations.ts';
 
 const SUBSET = 'M-SA,S1,S2';
@@ -84,6 +88,21 @@ describe('checkImplementation', () => {
     expect(r.verdict).toBe('errored');
     expect(r.error!.kind).toBe('shape');
     expect(r.error!.message).toMatch(/"velocity" has \d+ rows, expected \d+/);
+  });
+
+  test('a raw Implementation object with a wrong shape or a wrong number of layer states is errored too, not failed', async () => {
+    const ref = referenceImplementation();
+    const cases: [Theorem<any>, Implementation][] = [
+      [velocityField, { ...ref, name: 'short-velocity', velocity: async (req) => ({ rows: req.X.rows, cols: req.X.cols + 1, data: new Float64Array(req.X.rows * (req.X.cols + 1)) }) }],
+      [layerFirstOrder, { ...ref, name: 'layer-one-short', layer: async (req) => (await ref.layer!(req)).slice(1) }],
+    ];
+    for (const [thm, impl] of cases) {
+      // runTheorem directly: no in-process adapter in between to validate the answer first.
+      const r = await runTheorem(thm, impl, { runs: 3 });
+      expect(r.verdict, `${thm.id} on ${impl.name}`).toBe('errored');
+      expect(r.error!.kind).toBe('shape');
+      expect(r.failure).toBeUndefined();
+    }
   });
 
   test('results stream to the JSON-lines report as they finish, and JUnit and Markdown renderings carry the verdicts', async () => {
