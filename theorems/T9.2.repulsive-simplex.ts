@@ -62,14 +62,19 @@ export const repulsiveSimplex: Theorem<SystemCase> = {
     const starts: Tokens[] = [first.X];
     const rng = new Rng(Math.round(c.X[0][0] * 2 ** 30) ^ 0x5eed);
     while (starts.length < DESCENT_STARTS) starts.push(uniformSphere(n, d, rng));
-    let best = Infinity, stalledAll = true, lowest = Infinity;
+    let best = Infinity, stalledAll = true, lowest = Infinity, outOfTime = false;
     for (const X of starts) {
+      if (outOfTime) break;
       let prev = await E(X);
       lowest = Math.min(lowest, prev);
       let last = prev, stalled = false, state = X, t = 0;
       // One horizon at a time from the last state: the flow is autonomous, and a run that has reached the
       // simplex asks for no more (where the sphere repels, each horizon is itself several requests, flowOf).
       for (const horizon of DESCENT_HORIZONS) {
+        if (performance.now() >= (ctx.deadline ?? Infinity)) {
+          outOfTime = true;
+          break;
+        }
         const [s] = await flowOf(ctx.impl, { ...first, X: state, times: [horizon - t] });
         state = { rows: s.rows, cols: s.cols, data: Float64Array.from(s.data) };
         normalizeRows(state.data, state.rows, state.cols);
@@ -90,6 +95,7 @@ export const repulsiveSimplex: Theorem<SystemCase> = {
       if (last - H > tol && !stalled) stalledAll = false;
     }
     if (best - H <= tol) return { status: 'pass', measured: Math.max(0, best - H), tolerance: tol };
+    if (outOfTime) return { status: 'inconclusive', reason: `the time budget ran out before a run reached the simplex energy (gap ${fmt(best - H)})` };
     if (!stalledAll) return { status: 'inconclusive', reason: `energy still descending at t = ${DESCENT_HORIZONS.at(-1)}: gap ${fmt(best - H)}` };
     throw new Violation(`the best run stalled at energy ${fmt(best)}, above the regular simplex energy ${fmt(H)} by ${fmt(best - H)}`, {
       quantity: 'min over starts of E(x(T)) - H_simplex', measured: best - H, tolerance: tol, expected: H, actual: best,
