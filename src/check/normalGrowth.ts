@@ -58,44 +58,38 @@ export function normalGrowth(X: Tokens, params: AttentionParams, T: number, limi
   const observe = (t: number, Y: Tokens): boolean => {
     if (t <= tPrev) return false;
     const g = rate(Y);
+    // g_i linear over the accepted step [tPrev, t]; G_i advances by the trapezoid between two times.
+    const gAt = (i: number, s: number) => gPrev[i] + ((g[i] - gPrev[i]) * (s - tPrev)) / (t - tPrev);
+    const advance = (i: number, from: number, to: number) => (G[i] += ((gAt(i, from) + gAt(i, to)) / 2) * (to - from));
     let from = tPrev;
-    // The step [from, t] with g linear in between: cut where some token's G_i - min G_i first reaches lambda.
-    for (;;) {
+    while (from < t) {
+      // The first time in (from, t] at which some token's G_i - min G_i reaches lambda (a quadratic in s).
       let cutAt = Infinity;
       for (let i = 0; i < n; i++) {
-        const a = gPrev[i] + ((g[i] - gPrev[i]) * (from - tPrev)) / (t - tPrev);
-        const end = G[i] + ((a + g[i]) / 2) * (t - from);
-        if (end - low[i] <= lambda) continue;
-        // Solve G_i(from + s) - low_i = lambda for the first s in (0, t - from] (quadratic in s).
-        const slope = (g[i] - gPrev[i]) / (t - tPrev), need = lambda - (G[i] - low[i]);
+        const a = gAt(i, from), slope = (g[i] - gPrev[i]) / (t - tPrev);
+        if (G[i] + ((a + g[i]) / 2) * (t - from) - low[i] <= lambda) continue;
+        const need = lambda - (G[i] - low[i]);
         const s = slope === 0 ? need / a : (-a + Math.sqrt(Math.max(0, a * a + 2 * slope * need))) / slope;
-        const at = from + Math.min(Math.max(s, 0), t - from);
-        if (at < cutAt) cutAt = at;
+        cutAt = Math.min(cutAt, from + Math.min(Math.max(s, 0), t - from));
       }
-      if (cutAt === Infinity || cutAt >= t) {
+      if (cutAt >= t) {
         for (let i = 0; i < n; i++) {
-          const a = gPrev[i] + ((g[i] - gPrev[i]) * (from - tPrev)) / (t - tPrev);
-          G[i] += ((a + g[i]) / 2) * (t - from);
+          advance(i, from, t);
           low[i] = Math.min(low[i], G[i]);
           worst = Math.max(worst, G[i] - low[i]);
         }
         break;
       }
-      // A request that would begin exactly where the last one did cannot help: that stretch is itself too steep.
-      if (cutAt <= (cuts.length ? cuts[cuts.length - 1] : 0) + 1e-12 * Math.max(1, T)) {
-        cutAt = Math.min(t, from + (t - from) / 2);
-      }
+      // Rounding can put the cut where the last request began; a request cannot be shorter than nothing.
+      if (cutAt <= (cuts.length ? cuts[cuts.length - 1] : 0) + 1e-12 * Math.max(1, T)) cutAt = from + (t - from) / 2;
       for (let i = 0; i < n; i++) {
-        const a = gPrev[i] + ((g[i] - gPrev[i]) * (from - tPrev)) / (t - tPrev);
-        const b = gPrev[i] + ((g[i] - gPrev[i]) * (cutAt - tPrev)) / (t - tPrev);
-        G[i] += ((a + b) / 2) * (cutAt - from);
+        advance(i, from, cutAt);
         worst = Math.max(worst, G[i] - Math.min(low[i], G[i]));
         G[i] = 0;
         low[i] = 0;
       }
       if (cutAt < T) cuts.push(cutAt);
       from = cutAt;
-      if (from >= t) break;
     }
     tPrev = t;
     gPrev = g;
