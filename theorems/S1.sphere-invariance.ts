@@ -23,9 +23,12 @@ export const sphereInvariance: Theorem<FlowCase> = {
   hypotheses: 'SA or USA, n in [1, 6], d in [1, 5], beta in [0, 5], general Q, K, V; times up to 3',
   conclusion: 'max_{i,t} | |x_i(t)| - 1 | <= tol',
   tolerance:
-    'flowRtol N of the profile (1e-8 for float64): an integrator with retraction is exact to rounding, one without drifts by its local error. ' +
-    'Not scaled by the flow\'s tangent amplification A, but by N >= 1, the off-sphere amplification of the request measured on the reference ' +
-    '(off the sphere u_i = |x_i|^2 - 1 obeys u_i\' = -2 <x_i, a_i> u_i, so where the sphere repels a norm error grows; requests are cut so that N <= 10, src/check/normalGrowth.ts)',
+    '100 flowRtol N (1e-6 for float64). An integrator with a retraction is exact to rounding; one without holds |x_i| only through its error ' +
+    'estimate, which loses its grip on the normal mode where the sphere attracts strongly (rate 2 <x_i, a_i>, up to 2 |V| e^{beta s}): at the ' +
+    'stability boundary scipy\'s DOP853 at rtol 1e-10 settles 3e-8 off the sphere on S1-like cases (worst of 2,924) and 6e-7 on a longer ' +
+    'one-token USA flow, hence 100x (M-FLOW and the other flow comparisons read the tokens\' directions only). N >= 1 is the off-sphere ' +
+    'amplification of the request measured on the reference (off the sphere u_i = |x_i|^2 - 1 obeys u_i\' = -2 <x_i, a_i> u_i, so where the ' +
+    'sphere repels a norm error grows; requests are cut so that N <= 10, src/check/normalGrowth.ts)',
   tier: 'must',
   kind: 'floating',
   cost: 'fast',
@@ -43,9 +46,9 @@ export const sphereInvariance: Theorem<FlowCase> = {
       .filter((c) => flowInEnvelope(c, [0])),
   async check(ctx, c) {
     const plan: FlowPlan = { requests: 0, normalAmplification: 1 };
-    const states = await flowOf(ctx.impl, { ...requestOf(c), times: c.times }, plan);
+    const states = await flowOf(ctx.impl, { ...requestOf(c), times: c.times }, { plan, raw: true });
     let worst = 0;
     for (const s of states) worst = Math.max(worst, maxNormDefect(s));
-    return assertAtMost('max_{i,t} | |x_i(t)| - 1 |', worst, ctx.profile.flowRtol * plan.normalAmplification);
+    return assertAtMost('max_{i,t} | |x_i(t)| - 1 |', worst, 100 * ctx.profile.flowRtol * plan.normalAmplification);
   },
 };

@@ -46,6 +46,19 @@ export const MAX_CHAINED_REQUESTS = 256;
 /** Most requests one flowOf call may add to keep off-sphere errors in check ({@link normalGrowth}); past it the draw is refused. */
 export const MAX_NORMAL_CUTS = 2048;
 
+/** Options of {@link flowOf}. */
+export interface FlowOfOptions {
+  /** Filled in with what flowOf did (requests sent, off-sphere amplification). */
+  readonly plan?: FlowPlan;
+  /**
+   * Return the states exactly as answered [false: each token renormalised]. Only S1, which checks the
+   * norms themselves, needs them raw: everywhere else a flow answer is read as the tokens' directions,
+   * so that an integrator without a retraction is judged on where its tokens point, and its norm
+   * error (which explicit error control bounds only loosely where the sphere attracts strongly) once, by S1.
+   */
+  readonly raw?: boolean;
+}
+
 /** What {@link flowOf} did to answer one flow: filled in when the caller passes an object. */
 export interface FlowPlan {
   /** Requests sent to the implementation. */
@@ -68,7 +81,19 @@ export interface FlowPlan {
  * (scipy's solve_ivp, say) can answer each of them accurately; an implementation that says it retracts
  * (`retracts: true`, in process) is not cut there.
  */
-export async function flowOf(impl: Implementation, req: FlowRequest, plan?: FlowPlan): Promise<Tokens[]> {
+export async function flowOf(impl: Implementation, req: FlowRequest, options: FlowOfOptions = {}): Promise<Tokens[]> {
+  const states = await chainedFlow(impl, req, options.plan);
+  return options.raw ? states : states.map(directions);
+}
+
+/** A copy of X with every token scaled to unit length (the state's directions). */
+export function directions(X: Tokens): Tokens {
+  const out = { rows: X.rows, cols: X.cols, data: Float64Array.from(X.data) };
+  normalizeRows(out.data, out.rows, out.cols);
+  return out;
+}
+
+async function chainedFlow(impl: Implementation, req: FlowRequest, plan?: FlowPlan): Promise<Tokens[]> {
   const span = maxHorizon(req.model, req.beta, req.Q, req.K, req.V, req.X.cols);
   const last = req.times.length ? req.times[req.times.length - 1] : 0;
   // Count before planning: a USA flow far outside the envelope has a span near 0.
@@ -119,9 +144,7 @@ export async function flowOf(impl: Implementation, req: FlowRequest, plan?: Flow
     if (plan) plan.requests = requests;
     const states = await flowOnce(impl, { ...req, X, times: seg.map((p) => p.t - t0) });
     seg.forEach((p, j) => p.wanted && out.push(states[j]));
-    const end = states[states.length - 1];
-    X = { rows: end.rows, cols: end.cols, data: Float64Array.from(end.data) };
-    normalizeRows(X.data, X.rows, X.cols);
+    X = directions(states[states.length - 1]);
     t0 = seg[seg.length - 1].t;
   }
   return out;
@@ -241,25 +264,42 @@ export function permuteRows(X: Tokens, perm: readonly number[]): Tokens {
 /** Amplification estimates above this make a flow comparison meaningless at any float64 accuracy. */
 export const MAX_AMPLIFICATION = 1e5;
 
+/** Relative sizes of the perturbations {@link flowAmplification} tries: a linear response gives the same A for both. */
+export const AMPLIFICATION_PERTURBATIONS = [1e-6, 1e-9] as const;
+
+/** Extra times, evenly spaced on (0, T], at which {@link flowAmplification} also compares the perturbed flows. */
+export const AMPLIFICATION_GRID = 32;
+
 /**
- * How much the flow of `req` amplifies a perturbation of its initial state over the requested times,
- * measured on the reference: max over two seeded tangent directions u and the times t of
- * |flow_t(R(X + delta u)) - flow_t(X)|_max / |R(X + delta u) - X|_max, delta = 1e-6, at least 1.
+ * How much the flow of `req` amplifies a perturbation of its initial state, measured on the reference:
+ * max over two seeded tangent directions u, two sizes delta (1e-6 and 1e-9) and the requested times plus
+ * 32 evenly spaced ones of |flow_t(R(X + delta u)) - flow_t(X)|_max / |R(X + delta u) - X|_max, at least 1.
  * An integrator accurate to rtol per unit of state commits errors that the flow then amplifies like
  * any perturbation, so a correct implementation's global error is about rtol times this (issue 11:
- * flow comparisons scale their tolerance by it).
+ * flow comparisons scale their tolerance by it). Two sizes and the dense grid because a finite
+ * perturbation measures the linear amplification only while it stays small: near an unstable
+ * equilibrium (two antipodal tokens at beta = 0 with a general V grow apart like e^{3t}) a perturbation
+ * of 1e-6 saturates, both flows fall onto the same attractor, and at t = 22.7 they differed by only
+ * 1.4e4 times 1e-6 while rounding alone had been amplified by about e^68; at 1e-9 the saturated
+ * response shows as a ratio far above {@link MAX_AMPLIFICATION}, so the case is inconclusive.
  */
 export async function flowAmplification(reference: Implementation, req: FlowRequest, seed = 1): Promise<number> {
-  const base = await need(reference, 'flow')(req);
+  const T = req.times.length ? req.times[req.times.length - 1] : 0;
+  const grid = Array.from({ length: AMPLIFICATION_GRID }, (_, k) => (T * (k + 1)) / AMPLIFICATION_GRID);
+  const times = [...new Set([...req.times, ...grid])].sort((a, b) => a - b);
+  const dense = { ...req, times };
+  const base = await need(reference, 'flow')(dense);
   let A = 1;
   for (const dir of [seed, seed + 1]) {
     const u = randomTangent(req.X, dir);
-    const Xp = { rows: req.X.rows, cols: req.X.cols, data: Float64Array.from(req.X.data, (x, k) => x + 1e-6 * u.data[k]) };
-    normalizeRows(Xp.data, Xp.rows, Xp.cols);
-    const d0 = maxRowDistance(Xp, req.X);
-    if (!(d0 > 0)) continue;
-    const pert = await need(reference, 'flow')({ ...req, X: Xp });
-    for (let k = 0; k < base.length; k++) A = Math.max(A, maxRowDistance(pert[k], base[k]) / d0);
+    for (const delta of AMPLIFICATION_PERTURBATIONS) {
+      const Xp = { rows: req.X.rows, cols: req.X.cols, data: Float64Array.from(req.X.data, (x, k) => x + delta * u.data[k]) };
+      normalizeRows(Xp.data, Xp.rows, Xp.cols);
+      const d0 = maxRowDistance(Xp, req.X);
+      if (!(d0 > 0)) continue;
+      const pert = await need(reference, 'flow')({ ...dense, X: Xp });
+      for (let k = 0; k < base.length; k++) A = Math.max(A, maxRowDistance(pert[k], base[k]) / d0);
+    }
   }
   return A;
 }

@@ -12,7 +12,7 @@ import { sphereInvariance } from '../../theorems/S1.sphere-invariance.ts';
 import { energyDecreasingRepulsive } from '../../theorems/S5r.energy-decreasing-repulsive.ts';
 import { repulsiveSimplex } from '../../theorems/T9.2.repulsive-simplex.ts';
 import type { FlowPlan } from '../../theorems/support.ts';
-import { flowOf, maxNormDefect, maxRowDistance } from '../../theorems/support.ts';
+import { flowAmplification, flowOf, MAX_AMPLIFICATION, maxNormDefect, maxRowDistance } from '../../theorems/support.ts';
 import { expectPasses } from '../helpers/theoremBattery.ts';
 
 /**
@@ -72,7 +72,7 @@ describe('flowOf with an integrator that does not retract', () => {
     const impl = withoutRetraction();
     const plan: FlowPlan = { requests: 0, normalAmplification: 0 };
     const req: FlowRequest = { ...base, times: [5, 20] };
-    const states = await flowOf(impl, req, plan);
+    const states = await flowOf(impl, req, { plan, raw: true });
     const truth = await referenceImplementation().flow!(req);
     expect(plan.requests).toBe(impl.spans.length);
     expect(plan.requests).toBeGreaterThan(5);
@@ -89,7 +89,7 @@ describe('flowOf with an integrator that does not retract', () => {
 
   test('an implementation that retracts gets the horizon in one request', async () => {
     const plan: FlowPlan = { requests: 0, normalAmplification: 0 };
-    await flowOf(referenceImplementation(), { ...base, times: [5, 20] }, plan);
+    await flowOf(referenceImplementation(), { ...base, times: [5, 20] }, { plan });
     expect(plan).toEqual({ requests: 1, normalAmplification: 1 });
   });
 });
@@ -102,4 +102,30 @@ describe('no false alarm on a textbook integrator without a retraction (DOPRI5, 
       for (const thm of [sphereInvariance, flowSolvesOde, energyDecreasingRepulsive, repulsiveSimplex]) await expectPasses(thm, impl, { seed });
     }, 120_000);
   }
+});
+
+describe('flowAmplification: the conditioning of a flow comparison', () => {
+  const antipodal = fromRows([[0.7577634356697591, -0.6525293675858297, 0, 0, 0], [-0.7577634356697591, 0.6525293675858298, 0, 0, 0]]);
+  // M-FLOW's counterexample against scipy's DOP853 (seed 14): at beta = 0 two antipodal tokens are an equilibrium they leave fast under this V.
+  const V = fromRows([
+    [1.980418240502995, -1.0562662333339154, 0.35422179304917156, -1.4860958564324023, 0.40552926488755425],
+    [-1.0562662333339154, 1.1716132329774513, 0.10343422811047691, -1.2026379410178831, 1.9704715705379754],
+    [0.35422179304917156, 0.10343422811047691, 0.018394895782469653, 1.074060709144718, -0.6641259820275489],
+    [-1.4860958564324023, -1.2026379410178831, 1.074060709144718, 1.3060653896046088, 0.47747062954142006],
+    [0.40552926488755425, 1.9704715705379754, -0.6641259820275489, 0.47747062954142006, -1.2109872698679212],
+  ]);
+  const times = [2.677346674536832e-287, 0.022724999999999985, 22.72499999999997, 22.74772499999997];
+
+  test('near an unstable equilibrium the saturated response of a finite perturbation is seen, and the case is ill-conditioned', async () => {
+    // A perturbation of 1e-6 compared at these four times only saw 1.4e4 (both flows had fallen onto one attractor); the answer was 5e-3 off.
+    const A = await flowAmplification(referenceImplementation(), { model: 'sa', beta: 0, Q: null, K: null, V, X: antipodal, times });
+    expect(A).toBeGreaterThan(MAX_AMPLIFICATION);
+  });
+
+  test('a contracting flow (V = I, one hemisphere) amplifies by about 1, whichever perturbation size measures it', async () => {
+    const X = fromRows([[1, 0, 0], [0.8, 0.6, 0], [0.8, 0, 0.6]]);
+    const A = await flowAmplification(referenceImplementation(), { model: 'sa', beta: 1, Q: null, K: null, V: null, X, times: [1, 5, 20] });
+    expect(A).toBeGreaterThanOrEqual(1);
+    expect(A).toBeLessThan(2);
+  });
 });
