@@ -5,6 +5,7 @@ import { toRows } from '../src/linalg/mat.ts';
 import { normalizeRows } from '../src/linalg/vec.ts';
 import { randomTangent } from './sphereCalculus.ts';
 import { maxHorizon } from '../src/check/envelope.ts';
+import type { NormalGrowth } from '../src/check/normalGrowth.ts';
 import { MAX_NORMAL_AMPLIFICATION, normalGrowth } from '../src/check/normalGrowth.ts';
 import { paramsOf } from '../src/adapters/reference.ts';
 import { EnvelopeError } from '../properties/envelopeGuard.ts';
@@ -100,7 +101,7 @@ async function chainedFlow(impl: Implementation, req: FlowRequest, plan?: FlowPl
   if (last > span && !(last / span <= MAX_CHAINED_REQUESTS)) {
     throw new EnvelopeError(`attnflow bug: a flow to t = ${last} needs more than ${MAX_CHAINED_REQUESTS} requests of at most 500 / L = ${span.toPrecision(3)} time units each`);
   }
-  const growth = impl.retracts || !(last > 0) ? { cuts: [], amplification: 1 } : normalGrowth(req.X, paramsOf(req), last);
+  const growth = impl.retracts || !(last > 0) ? { cuts: [], amplification: 1 } : measuredGrowth(req, last);
   if (growth.cuts.length > MAX_NORMAL_CUTS) {
     throw new EnvelopeError(`attnflow bug: a flow to t = ${last} needs more than ${MAX_NORMAL_CUTS} requests to keep off-sphere errors within a factor ${MAX_NORMAL_AMPLIFICATION} each`);
   }
@@ -148,6 +149,15 @@ async function chainedFlow(impl: Implementation, req: FlowRequest, plan?: FlowPl
     t0 = seg[seg.length - 1].t;
   }
   return out;
+}
+
+/** {@link normalGrowth} of a request; attnflow's own failure to measure it discards the case rather than failing the implementation. */
+function measuredGrowth(req: FlowRequest, last: number): NormalGrowth {
+  try {
+    return normalGrowth(req.X, paramsOf(req), last);
+  } catch (e) {
+    throw new EnvelopeError(`attnflow bug: the off-sphere growth of a flow to t = ${last} could not be measured on the reference (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /** One flow request, shape-checked: a wrong number of states is a protocol violation (errored). */
