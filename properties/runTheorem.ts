@@ -8,6 +8,7 @@ import type { Theorem, TheoremContext, ToleranceProfile, ViolationDetails } from
 import { FLOAT64, Violation } from '../theorems/types.ts';
 import { envelopeFor } from '../src/check/envelope.ts';
 import { guardEnvelope, EnvelopeError } from './envelopeGuard.ts';
+import { guardDeadline, OutOfTimeError } from './deadlineGuard.ts';
 
 /**
  * The verdict on one theorem, after Bowtie's taxonomy:
@@ -138,7 +139,7 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
 
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
   const ctx: TheoremContext = {
-    impl: options.envelope === false ? impl : guardEnvelope(impl, envelopeFor(profile.maxValue)),
+    impl: guardDeadline(options.envelope === false ? impl : guardEnvelope(impl, envelopeFor(profile.maxValue)), deadline),
     reference: options.reference ?? referenceImplementation(),
     profile,
     models: thm.needs.models.filter((m) => impl.models.includes(m)),
@@ -186,6 +187,17 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
         }
       }
     } catch (e) {
+      if (e instanceof OutOfTimeError) {
+        // The share ran out inside this case: inconclusive, and no further case starts. While shrinking
+        // a violation it is simply not a smaller counterexample.
+        outOfTime = true;
+        if (!violated) {
+          decided++;
+          inconclusiveRuns++;
+          lastInconclusive = e.message;
+        }
+        return true;
+      }
       if (e instanceof ImplementationError) {
         if (e.kind === 'not-supported') {
           notSupported = e.message;

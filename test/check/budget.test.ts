@@ -9,6 +9,9 @@ import { EXIT } from '../../properties/runSuite.ts';
 import { noTangentProjection } from '../helpers/mutants.ts';
 import { runTheorem } from '../../properties/runTheorem.ts';
 import { sphereInvariance } from '../../theorems/S1.sphere-invariance.ts';
+import fc from 'fast-check';
+import { fromRows } from '../../src/linalg/mat.ts';
+import type { Theorem } from '../../theorems/types.ts';
 
 const ref = referenceImplementation();
 
@@ -40,6 +43,29 @@ describe('checkImplementation within a budget', () => {
     expect(r.interrupted).toBe(true);
     expect(r.runs).toBeGreaterThanOrEqual(1);
     expect(r.runs).toBeLessThanOrEqual(2);
+  });
+
+  test('a case that keeps sending requests past its share is cut off at the next request: inconclusive, not failed', async () => {
+    // One case of 50 sequential flow requests, each at least 20 ms (like FU-circle's doubling horizons against
+    // a slow integrator, which once took 7 minutes of a 5-minute budget). With 200 ms the case stops near 200 ms.
+    let sent = 0;
+    const slow: Implementation = { ...slowFlows(20), name: 'slow-chain', flow: async (req) => (sent++, slowFlows(20).flow!(req)) };
+    const chain: Theorem<number> = {
+      ...sphereInvariance as unknown as Theorem<number>,
+      id: 'CHAIN', runs: 3,
+      arbitrary: () => fc.constant(0),
+      async check(ctx) {
+        const X = fromRows([[1, 0], [0, 1]]);
+        for (let k = 0; k < 50; k++) await ctx.impl.flow!({ model: 'sa', beta: 1, Q: null, K: null, V: null, X, times: [0.1] });
+        return { status: 'pass' };
+      },
+    };
+    const r = await runTheorem(chain, slow, { timeLimitMs: 200 });
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.interrupted).toBe(true);
+    expect(r.reason).toMatch(/time share ran out/);
+    // Requests sent at or after 200 ms are refused; at 20 ms or more each, at most 11 got through.
+    expect(sent).toBeLessThanOrEqual(11);
   });
 
   test('theorems reached with no budget left are inconclusive (not failed), and the exit status says so', async () => {
