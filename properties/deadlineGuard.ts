@@ -2,8 +2,9 @@ import type { Implementation } from '../src/adapters/implementation.ts';
 import { ALL_OPS } from '../src/adapters/implementation.ts';
 
 /**
- * A request a theorem wanted to send after its time share ran out. Not the implementation's doing: the
- * case in progress counts as inconclusive and no further case starts (a timeout is never a counterexample).
+ * A request a theorem wanted to send after its time ran out (runTheorem's `runDeadline`: twice its
+ * share, or the end of the run's budget). Not the implementation's doing: the case in progress counts
+ * as inconclusive and no further case starts (a timeout is never a counterexample).
  */
 export class OutOfTimeError extends Error {
   constructor(message: string) {
@@ -25,7 +26,7 @@ export function guardDeadline(impl: Implementation, deadline: number): Implement
     const f = impl[op] as ((req: unknown) => Promise<unknown>) | undefined;
     if (typeof f !== 'function') continue;
     out[op] = (req: unknown) => {
-      if (performance.now() >= deadline) return Promise.reject(new OutOfTimeError(`the theorem's time share ran out before a ${op} request`));
+      if (performance.now() >= deadline) return Promise.reject(new OutOfTimeError(`the theorem's time ran out before a ${op} request (twice its share, or the run's budget)`));
       return f.call(impl, req);
     };
   }

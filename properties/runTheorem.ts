@@ -101,6 +101,12 @@ export interface RunTheoremOptions {
    */
   readonly timeLimitMs?: number;
   /**
+   * When requests stop [twice `timeLimitMs` after the start, and never after `runDeadline`]: a case
+   * still in progress then is inconclusive (properties/deadlineGuard.ts). A case may run past the
+   * theorem's share, as long as its share again at most, and never past the whole run's budget.
+   */
+  readonly runDeadline?: number;
+  /**
    * Runs that may end in a crash, garbage, a wrong shape or an error answer before the theorem stops
    * sending cases [3]. A timeout stops it at once: each further hang would cost a whole timeout.
    */
@@ -138,8 +144,9 @@ export async function runTheorem(thm: Theorem, impl: Implementation, options: Ru
   if (reason) return { ...base, verdict: 'skipped', runs: 0, inconclusiveRuns: 0, timeMs: 0, reason };
 
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
+  const hardDeadline = Math.min(options.timeLimitMs === undefined ? Infinity : started + 2 * options.timeLimitMs, options.runDeadline ?? Infinity);
   const ctx: TheoremContext = {
-    impl: guardDeadline(options.envelope === false ? impl : guardEnvelope(impl, envelopeFor(profile.maxValue)), deadline),
+    impl: guardDeadline(options.envelope === false ? impl : guardEnvelope(impl, envelopeFor(profile.maxValue)), hardDeadline),
     reference: options.reference ?? referenceImplementation(),
     profile,
     models: thm.needs.models.filter((m) => impl.models.includes(m)),

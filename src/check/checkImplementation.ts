@@ -147,6 +147,7 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
         reference: options.reference,
         maxErrors: options.maxTransportFailures,
         timeLimitMs: budgetMs,
+        runDeadline: deadline,
         onRun: (done, total) => options.onRun?.(thm, done, total),
       });
       const incidents = client ? client.incidents.slice(before) : [];

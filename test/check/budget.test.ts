@@ -45,9 +45,9 @@ describe('checkImplementation within a budget', () => {
     expect(r.runs).toBeLessThanOrEqual(2);
   });
 
-  test('a case that keeps sending requests past its share is cut off at the next request: inconclusive, not failed', async () => {
+  test('a case that keeps sending requests past twice its share, or past the run\'s budget, is cut off at the next request: inconclusive, not failed', async () => {
     // One case of 50 sequential flow requests, each at least 20 ms (like FU-circle's doubling horizons against
-    // a slow integrator, which once took 7 minutes of a 5-minute budget). With 200 ms the case stops near 200 ms.
+    // a slow integrator, which once took 7 minutes of a 5-minute budget). A share of 200 ms stops it at 400 ms.
     let sent = 0;
     const slow: Implementation = { ...slowFlows(20), name: 'slow-chain', flow: async (req) => (sent++, slowFlows(20).flow!(req)) };
     const chain: Theorem<number> = {
@@ -63,9 +63,14 @@ describe('checkImplementation within a budget', () => {
     const r = await runTheorem(chain, slow, { timeLimitMs: 200 });
     expect(r.verdict).toBe('inconclusive');
     expect(r.interrupted).toBe(true);
-    expect(r.reason).toMatch(/time share ran out/);
-    // Requests sent at or after 200 ms are refused; at 20 ms or more each, at most 11 got through.
-    expect(sent).toBeLessThanOrEqual(11);
+    expect(r.reason).toMatch(/time ran out/);
+    // Requests sent at or after 400 ms are refused; at 20 ms or more each, at most 21 got through.
+    expect(sent).toBeLessThanOrEqual(21);
+    // The end of the whole run's budget cuts it sooner.
+    sent = 0;
+    const early = await runTheorem(chain, slow, { timeLimitMs: 200, runDeadline: performance.now() + 100 });
+    expect(early.verdict).toBe('inconclusive');
+    expect(sent).toBeLessThanOrEqual(6);
   });
 
   test('theorems reached with no budget left are inconclusive (not failed), and the exit status says so', async () => {
