@@ -1,3 +1,4 @@
+import { AttnflowError } from '../errors.ts';
 import type { Tokens } from '../linalg/mat.ts';
 import { flow } from '../integrators/flow.ts';
 import { attentionDrift } from '../models/attentionDrift.ts';
@@ -38,6 +39,7 @@ export interface NormalGrowth {
  * e^{2 M T} from the speed M >= |a_i| would loosen S1 tenfold on attractive flows, where N is about 1.
  */
 export function normalGrowth(X: Tokens, params: AttentionParams, T: number, limit = MAX_NORMAL_AMPLIFICATION): NormalGrowth {
+  if (!(limit > 1)) throw new AttnflowError('limit', `must exceed 1 (a growth factor), got ${limit}`, 'pass a factor such as 10');
   const n = X.rows, d = X.cols;
   const lambda = Math.log(limit);
   if (!(T > 0)) return { cuts: [], amplification: 1 };

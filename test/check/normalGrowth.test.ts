@@ -48,6 +48,10 @@ describe('normalGrowth: how far the sphere repels an off-sphere error along the 
     expect(g.amplification).toBeGreaterThan(MAX_NORMAL_AMPLIFICATION * 0.99);
   });
 
+  test('a limit that is not a growth factor above 1 is refused, naming the field', () => {
+    expect(() => normalGrowth(fromRows([[1, 0]]), { beta: 1 }, 1, 1)).toThrow(/limit: must exceed 1/);
+  });
+
   test('an attracting flow (V = I, tokens in one hemisphere) needs no cut and amplifies nothing', () => {
     const X = fromRows([[1, 0, 0], [0.8, 0.6, 0], [0.8, 0, 0.6], [0.6, 0.48, 0.64]]);
     const g = normalGrowth(X, { model: 'sa', beta: 1 }, 30);
