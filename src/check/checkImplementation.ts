@@ -44,6 +44,16 @@ export interface CheckOptions {
    * `inconclusive` ("budget exhausted"), never failed.
    */
   readonly budgetSeconds?: number;
+  /**
+   * The performance.now() time the budget counts from [when checkImplementation is called]. The CLI
+   * passes 0, the process start, so that starting the implementation and the handshake count too.
+   */
+  readonly budgetFrom?: number;
+  /**
+   * Seconds of the budget kept back for the answers still in flight when it runs out and for the
+   * report [0]. The CLI keeps 5% (at most 15 s), so that `--budget 300` ends within 300 s.
+   */
+  readonly budgetReserveSeconds?: number;
   /** Stop at the first failed must theorem; the theorems after it are skipped with that reason [false]. */
   readonly failFast?: boolean;
   /**
@@ -113,7 +123,9 @@ export async function checkImplementation(impl: Implementation | PlainImplementa
   const chosen = selectTheorems(options.theorems ?? registered, { all: options.all, only: options.only });
   const selected = options.keepOrder ? chosen : orderForCheck(chosen);
   const report = typeof options.report === 'string' ? new JsonlReport(options.report) : options.report;
-  const deadline = options.budgetSeconds === undefined ? Infinity : started + options.budgetSeconds * 1000;
+  const deadline = options.budgetSeconds === undefined
+    ? Infinity
+    : (options.budgetFrom ?? started) + (options.budgetSeconds - (options.budgetReserveSeconds ?? 0)) * 1000;
   const maxHung = options.maxHungTheorems ?? 3;
   const results: CheckResult[] = [];
   let stopReason: { verdict: 'skipped' | 'inconclusive'; reason: string } | null = null;

@@ -73,6 +73,16 @@ describe('checkImplementation within a budget', () => {
     expect(sent).toBeLessThanOrEqual(6);
   });
 
+  test('the budget counts from budgetFrom and keeps its reserve back: a budget already spent runs nothing', async () => {
+    const spent = await checkImplementation(ref, { only: 'M-SA,S1', budgetSeconds: 2, budgetFrom: performance.now() - 2000 });
+    expect(spent.results.map((r) => r.verdict)).toEqual(['inconclusive', 'inconclusive']);
+    expect(spent.results[0].reason).toMatch(/budget of 2 s was spent/);
+    const reserved = await checkImplementation(ref, { only: 'M-SA', budgetSeconds: 1, budgetReserveSeconds: 1 });
+    expect(reserved.results[0].verdict).toBe('inconclusive');
+    const open = await checkImplementation(ref, { only: 'M-SA', runs: 5, budgetSeconds: 60, budgetReserveSeconds: 3 });
+    expect(open.results[0].verdict).toBe('passed');
+  });
+
   test('theorems reached with no budget left are inconclusive (not failed), and the exit status says so', async () => {
     const report = await checkImplementation(slowFlows(400), { only: 'S1,S2,S10', budgetSeconds: 0.3 });
     const verdicts = report.results.map((r) => r.verdict);

@@ -130,6 +130,9 @@ export const checkCommand: Command = {
         replayPrefix,
         report: jsonl,
         budgetSeconds: budget,
+        // From the process start, less 5% (at most 15 s) for the answers in flight and the report: the run ends within --budget.
+        budgetFrom: 0,
+        budgetReserveSeconds: Math.min(15, 0.05 * budget),
         failFast: values['fail-fast'],
         onStart: tty ? (thm, k, total) => process.stderr.write(`\r  [${k + 1}/${total}] ${thm.id}: starting\x1b[K`) : undefined,
         onRun: tty ? (thm, done, total) => process.stderr.write(`\r  ${thm.id}: ${done}/${total} runs\x1b[K`) : undefined,
