@@ -3,7 +3,8 @@ import { mat } from '../linalg/mat.ts';
 import { normalizeRows } from '../linalg/vec.ts';
 import type { AttentionParams } from '../models/params.ts';
 import { validateParams } from '../models/params.ts';
-import { velocityInto } from '../models/velocity.ts';
+import { makeProjectionPlan } from '../models/projectionPlan.ts';
+import { plannedVelocityInto } from '../models/velocity.ts';
 
 /**
  * An autonomous or time-dependent ODE y' = f(t, y) on a flat state vector: writes f(t, y) into `dy`.
@@ -49,11 +50,13 @@ export function attentionField(shape: TokenShape, params: AttentionParams): Vect
   assertInteger(n, 'shape.rows', 1);
   assertInteger(d, 'shape.cols', 1);
   validateParams(params, d);
+  // The matrices as validated now: later changes to the caller's arrays do not reach this field.
+  const plan = makeProjectionPlan(params);
   const size = n * d;
   return (_t, y, dy) => {
     if (y.length !== size || dy.length !== size) {
       throw new AttnflowError('y', `state has length ${y.length} but the field is for ${n} x ${d} tokens`, `pass states of length ${size}`, 'internal');
     }
-    velocityInto(mat(n, d, y), params, dy, { validate: false });
+    plannedVelocityInto(mat(n, d, y), params, dy, plan);
   };
 }

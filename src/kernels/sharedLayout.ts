@@ -37,12 +37,18 @@ export const C = {
    * when one common shift (CF.COMMON_SHIFT) serves every row.
    */
   WA: 20, WBT: 21, WV: 22, WPROJ: 23, LDW: 24, WVP: 25, LDV: 26, N4: 27, D4: 28, NORMALIZE: 29, PROJECT: 30, COMMON: 31,
+  /**
+   * Columns per chunk of the WASM_GEMM job (a multiple of 4): its chunks tile C by CHUNK_ROWS rows
+   * and GEMM_COLS columns, so a product with few rows (n = 16 tokens, d = 512) still splits. In the
+   * upper half of the block, at a Float64 slot ({@link CF}) that is not used.
+   */
+  GEMM_COLS: 36,
 } as const;
 
 /** Float64 slot indices of the control block (same buffer, viewed as Float64Array). */
 export const CF = { BETA: 16, COMMON_SHIFT: 17 } as const;
 
-/** Bytes of the control block: 32 Int32 slots, the upper half doubling as 16 Float64 slots. */
+/** Bytes of the control block: 64 Int32 slots, the upper half doubling as 16 Float64 slots (Int32 2f and 2f + 1 are Float64 f). */
 export const CONTROL_BYTES = 256;
 
 /** Chunk functions the workers know. */

@@ -2,6 +2,8 @@ import { AttnflowError } from '../errors.ts';
 import type { Mat, Tokens } from '../linalg/mat.ts';
 import { mat } from '../linalg/mat.ts';
 import type { AttentionParams } from './params.ts';
+import type { ProjectionPlan } from './projectionPlan.ts';
+import { projectionPlan } from './projectionPlan.ts';
 import { applyRows, mirrorUpper, scoresInto } from './scores.ts';
 import { commonShift } from '../kernels/commonShift.ts';
 import { fastExp } from '../kernels/exp.ts';
@@ -135,13 +137,17 @@ function scratch(slot: number, size: number): Float64Array {
  * receives U instead of a new array. With `project`, U_i is replaced by P^perp_{x_i} U_i (linear, so
  * it commutes with the row scale).
  */
-export function scaledDrift(X: Tokens, params: AttentionParams, transient = false, out?: Float64Array, project = false): ScaledDrift {
+export function scaledDrift(
+  X: Tokens, params: AttentionParams, transient = false, out?: Float64Array, project = false, plan: ProjectionPlan = projectionPlan(params),
+): ScaledDrift {
   const n = X.rows, d = X.cols;
   const usa = (params.model ?? 'sa') === 'usa';
-  const qx = applyRows(X, params.Q);
-  const kx = params.Q === params.K || (!params.Q && !params.K) ? qx : applyRows(X, params.K);
-  const vx = applyRows(X, params.V).data; // row j is V x_j
-  const symmetric = qx.data === kx.data;
+  // S_ij = <B x_i, x_j> with B = K^T Q saves a projection where its rounding cannot show (ProjectionPlan.bilinear).
+  const bilinear = plan.bilinear !== null && params.beta <= plan.bilinearBetaMax;
+  const qx = applyRows(X, bilinear ? plan.bilinear : plan.query, true);
+  const kx = plan.symmetric ? qx : applyRows(X, bilinear ? null : plan.key, true);
+  const vx = applyRows(X, plan.value, true).data; // row j is V x_j
+  const symmetric = plan.symmetric;
   const U = out ?? new Float64Array(n * d);
   // One allocation for both length-n outputs: off-heap typed arrays cost a malloc and GC work each.
   const both = transient ? scratch(4, 2 * n).subarray(0, 2 * n) : new Float64Array(2 * n);

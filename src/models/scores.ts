@@ -8,13 +8,15 @@ import { WASM_PROJECT_MIN_WORK, wasmApplyRows } from '../kernels/wasm/wasmProjec
  * Projects tokens through a k x d matrix M: returns the n x k array whose row i is M x_i
  * (the column-vector convention of PROTOCOL.md). `null` or the identity returns the tokens themselves.
  * On the wasm kernels (src/kernels/kernelChoice.ts) larger products run on the WebAssembly gemm
- * (src/kernels/wasm/wasmProject.ts).
+ * (src/kernels/wasm/wasmProject.ts). `owned` says that M is a private copy nobody changes (a
+ * ProjectionPlan's, src/models/projectionPlan.ts): its packed form is then kept across calls and the
+ * identity test skipped (a plan holds null for the identity).
  */
-export function applyRows(X: Tokens, M: Mat | null | undefined): { data: Float64Array; cols: number } {
-  if (!M || isIdentity(M)) return { data: X.data, cols: X.cols };
+export function applyRows(X: Tokens, M: Mat | null | undefined, owned = false): { data: Float64Array; cols: number } {
+  if (!M || (!owned && isIdentity(M))) return { data: X.data, cols: X.cols };
   const n = X.rows, d = X.cols, k = M.rows;
   if (n * d * k >= WASM_PROJECT_MIN_WORK && driftKernel() === 'wasm') {
-    const w = wasmApplyRows(X.data, n, d, M.data, k);
+    const w = wasmApplyRows(X.data, n, d, M.data, k, owned ? M : undefined);
     if (w) return { data: w, cols: k };
   }
   const out = new Float64Array(n * k);

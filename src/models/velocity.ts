@@ -4,6 +4,7 @@ import { mat } from '../linalg/mat.ts';
 import { applyScale, scaledDrift } from './attentionDrift.ts';
 import type { AttentionParams } from './params.ts';
 import { validateParams, validateTokens } from './params.ts';
+import type { ProjectionPlan } from './projectionPlan.ts';
 
 /** Options for {@link velocity}. */
 export interface VelocityOptions {
@@ -39,9 +40,17 @@ export function velocityInto(X: Tokens, params: AttentionParams, out: Float64Arr
   if (out.buffer === X.data.buffer && out.byteOffset < X.data.byteOffset + X.data.byteLength && X.data.byteOffset < out.byteOffset + out.byteLength) {
     throw new AttnflowError('out', 'overlaps the tokens X', 'pass a separate output array');
   }
+  return plannedVelocityInto(X, params, out);
+}
+
+/**
+ * {@link velocityInto} without validation, through a given plan (src/models/projectionPlan.ts): for
+ * the vector field of an integrator, which makes the plan once per flow. Not part of the public API.
+ */
+export function plannedVelocityInto(X: Tokens, params: AttentionParams, out: Float64Array, plan?: ProjectionPlan): Float64Array {
   // P^perp is linear, so projecting (inside scaledDrift) before scaling keeps USA's huge factor
   // e^{beta m_i} off the cancellation y - <x,y> x.
-  const { U, logScale } = scaledDrift(X, params, true, out, true);
+  const { U, logScale } = scaledDrift(X, params, true, out, true, plan);
   applyScale(U, logScale, X.rows, X.cols, 'velocity', params.beta);
   return U;
 }

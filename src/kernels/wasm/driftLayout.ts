@@ -42,15 +42,18 @@ export function paddedLd(ld: number, rows: number): number {
   return rows > 8 * (64 / a) ? ld + 4 : ld;
 }
 
-/** The layout of an n x d drift with k-dimensional scores. */
-export function driftLayout(n: number, d: number, k: number): DriftLayout {
+/**
+ * The layout of an n x d drift with k-dimensional scores, from float64 index `base` (the memory's
+ * heapBase in src/kernels/wasm/residentOperands.ts, above the operands that stay resident).
+ */
+export function driftLayout(n: number, d: number, k: number, base = HEAP_BASE): DriftLayout {
   const n4 = up4(n), d4 = up4(d);
   // The one column walk left is the blocked mirror of W (32 rows); gemm's right operands are packed
   // into contiguous strips, so VX, U and X need no padding beyond d4 (and none at all, so no repack,
   // when d is a multiple of 4).
   const ldW = paddedLd(n4, 32);
   const ldV = d4;
-  const oA = HEAP_BASE, oBT = oA + n4 * k, oW = oBT + k * n4, oV = oW + n4 * ldW, oVP = oV + n4 * ldV, oU = oVP + n * d4;
+  const oA = base, oBT = oA + n4 * k, oW = oBT + k * n4, oV = oW + n4 * ldW, oVP = oV + n4 * ldV, oU = oVP + n * d4;
   const oSum = oU + n4 * ldV, oShift = oSum + n4, oX = oShift + n4, oStage = oX + n4 * ldV;
   return { n, d, k, n4, d4, ldW, ldV, oA, oBT, oW, oV, oVP, oU, oSum, oShift, oX, oStage, total: oStage + n4 * Math.max(k, d) };
 }

@@ -10,18 +10,22 @@ import type { DriftExports } from './wasmApi.ts';
  *   on, then (with the common shift) their exps, and the mirror to (j, i). The mirror writes rows of
  *   later chunks, but only left of their diagonal blocks, which their own products and exps never
  *   write.
- * - WASM_GEMM: a plain product C = A B by row chunks (the projections Q x_i, K x_j, V x_j).
+ * - WASM_GEMM: a plain product C = A B in blocks of CHUNK_ROWS rows by GEMM_COLS columns, row block
+ *   major (the projections Q x_i, K x_j, V x_j). Each entry is summed over p in order in every block.
  * - WASM_ROWS: the row sums (common shift) or the row-maximum softmax (eq. 2.4) of those rows,
  *   U_i = sum_j w_ij V x_j, then the normalisation and projection flags of the job. Rows are
  *   independent: no barrier inside the job.
  */
 export function runWasmChunk(ctrl: Int32Array, ctrlF: Float64Array, kern: DriftExports, chunk: number): void {
   if (ctrl[C.JOB] === JOB.WASM_GEMM) {
-    // C = A B by row chunks (src/kernels/wasm/wasmProject.ts): A at WA (N4 rows, a multiple of 4,
-    // leading dimension LDW), B packed at WBT (K x D4), C at U (leading dimension LDV).
-    const m4 = ctrl[C.N4], rows = ctrl[C.CHUNK_ROWS], lda = ctrl[C.LDW], ldc = ctrl[C.LDV];
-    const g0 = chunk * rows, g1 = Math.min(m4, g0 + rows);
-    if (g0 < g1) kern.gemm(ctrl[C.WA] * 8 + g0 * lda * 8, ctrl[C.WBT] * 8, ctrl[C.U] * 8 + g0 * ldc * 8, g1 - g0, ctrl[C.K], ctrl[C.D4], lda, ldc, 0, 0);
+    // C = A B in blocks (src/kernels/wasm/wasmProject.ts): A at WA (N4 rows, a multiple of 4,
+    // leading dimension LDW), B packed at WBT (K x D4, strip j / 4 at WBT + j K), C at U (leading
+    // dimension LDV).
+    const m4 = ctrl[C.N4], rows = ctrl[C.CHUNK_ROWS], cols = ctrl[C.GEMM_COLS], lda = ctrl[C.LDW], ldc = ctrl[C.LDV];
+    const d4 = ctrl[C.D4], k = ctrl[C.K], colBlocks = Math.ceil(d4 / cols);
+    const g0 = Math.floor(chunk / colBlocks) * rows, g1 = Math.min(m4, g0 + rows);
+    const j0 = (chunk % colBlocks) * cols, j1 = Math.min(d4, j0 + cols);
+    if (g0 < g1 && j0 < j1) kern.gemm(ctrl[C.WA] * 8 + g0 * lda * 8, ctrl[C.WBT] * 8 + j0 * k * 8, ctrl[C.U] * 8 + (g0 * ldc + j0) * 8, g1 - g0, k, j1 - j0, lda, ldc, 0, 0);
     return;
   }
   const n = ctrl[C.N], n4 = ctrl[C.N4], R = ctrl[C.CHUNK_ROWS];

@@ -4,6 +4,7 @@ import { EXP_TABLE, driftModuleBytes } from './driftModule.ts';
 import type { DriftLayout } from './driftLayout.ts';
 import { MAX_BYTES, driftLayout, packInputs, packTokens, unpackResult } from './driftLayout.ts';
 import { commonShift } from '../commonShift.ts';
+import { heapBase } from './residentOperands.ts';
 
 export type { DriftExports, DriftInstance } from './wasmApi.ts';
 
@@ -89,7 +90,7 @@ export function wasmDrift(
 ): boolean {
   const inst = driftKernels();
   if (!inst) return false;
-  const L = driftLayout(n, d, k);
+  const L = driftLayout(n, d, k, heapBase(inst));
   if (L.total * 8 > MAX_BYTES) return false;
   const kern = inst.kernels;
   const F = driftMemory(inst, L.total);

@@ -2,6 +2,7 @@ import { control, poolThreads, runJob } from '../pool.ts';
 import { C, CF, JOB } from '../sharedLayout.ts';
 import { MAX_BYTES, driftLayout, packInputs, packTokens, unpackResult } from './driftLayout.ts';
 import { sharedDriftInstance } from './sharedDrift.ts';
+import { heapBase } from './residentOperands.ts';
 import type { WasmDriftFinish } from './wasmDrift.ts';
 import { driftMemory, gramCommonShift } from './wasmDrift.ts';
 
@@ -19,7 +20,7 @@ export function wasmParallelDrift(
 ): boolean {
   const inst = sharedDriftInstance();
   if (!inst) return false;
-  const L = driftLayout(n, d, k);
+  const L = driftLayout(n, d, k, heapBase(inst));
   if (L.total * 8 > MAX_BYTES) return false;
   const F = driftMemory(inst, L.total);
   packInputs(inst.kernels, F, L, qx, kx, vx, symmetric);

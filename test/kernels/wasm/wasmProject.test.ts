@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { configurePool, poolStats } from '../../../src/kernels/pool.ts';
 import { POOL_PROJECT_MIN_WORK, wasmApplyRows } from '../../../src/kernels/wasm/wasmProject.ts';
+import { HEAP_BASE } from '../../../src/kernels/wasm/driftLayout.ts';
+import { heapBase, residentOperand, resetResidentOperands } from '../../../src/kernels/wasm/residentOperands.ts';
+import { driftKernels } from '../../../src/kernels/wasm/wasmDrift.ts';
+import { velocity } from '../../../src/models/velocity.ts';
+import { uniformSphere } from '../../../src/random/sphere.ts';
 import { Rng } from '../../../src/random/rng.ts';
 
 // The projections M x_i on the WebAssembly gemm (serial, and by row chunks on the pool) against a
@@ -46,5 +51,52 @@ describe('wasmApplyRows', () => {
     }
     configurePool({ threads: 1 });
     expect(Array.from(wasmApplyRows(bx, big.n, big.d, bM, big.k)!), 'one thread: the serial gemm').toEqual(Array.from(loop(bx, big.n, big.d, bM, big.k)));
+  });
+
+  it('splits a product with few rows by columns on the pool (n = 12, d = k = 300) and still equals the loop bitwise', async () => {
+    configurePool({ threads: 2 });
+    const rng = new Rng(72);
+    const n = 12, d = 300, k = 300; // 12 rows: too few for a row block per thread
+    expect(n * d * k).toBeGreaterThanOrEqual(POOL_PROJECT_MIN_WORK);
+    const x = Float64Array.from({ length: n * d }, () => rng.normal());
+    const M = Float64Array.from({ length: k * d }, () => rng.normal());
+    for (let t = 0; t < 500 && poolStats().workerChunks === 0; t++) {
+      wasmApplyRows(x, n, d, M, k);
+      await sleep(10);
+    }
+    const want = Array.from(loop(x, n, d, M, k));
+    const before = poolStats().workerChunks;
+    for (let t = 0; t < 50; t++) expect(Array.from(wasmApplyRows(x, n, d, M, k)!), `call ${t}`).toEqual(want);
+    expect(poolStats().workerChunks, 'a worker took column blocks').toBeGreaterThan(before);
+  });
+
+  it('keeps an owned operand resident: later calls, other owners, a larger evaluation in between and a start-over all leave the products exact', () => {
+    const rng = new Rng(73);
+    for (const threads of [1, 2]) {
+      configurePool({ threads });
+      resetResidentOperands(25_000); // room for two 100 x 100 operands: the third starts the region over
+      const d = 100, n = 9;
+      const owners = [0, 1, 2].map(() => ({ data: Float64Array.from({ length: d * d }, () => rng.normal()) }));
+      const x = Float64Array.from({ length: n * d }, () => rng.normal());
+      for (let round = 0; round < 3; round++) {
+        for (const [o, owner] of owners.entries()) {
+          expect(Array.from(wasmApplyRows(x, n, d, owner.data, d, owner)!), `threads ${threads}, round ${round}, owner ${o}`).toEqual(Array.from(loop(x, n, d, owner.data, d)));
+        }
+        // A velocity lays its operands out from heapBase: above the resident ones, never over them.
+        velocity(uniformSphere(200, d, rng), { beta: 1 });
+      }
+    }
+    resetResidentOperands();
+  });
+
+  it('puts the heap base above every resident operand, so a call\'s layout never covers one', () => {
+    configurePool({ threads: 1 });
+    resetResidentOperands();
+    const inst = driftKernels()!;
+    for (const length of [16, 4096, 100_000, 3]) {
+      const offset = residentOperand(inst, {}, length, length, (F, o) => F.fill(1, o, o + length));
+      expect(offset).toBeGreaterThanOrEqual(HEAP_BASE);
+      expect(offset + length, `length ${length}`).toBeLessThanOrEqual(heapBase(inst));
+    }
   });
 });

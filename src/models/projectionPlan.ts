@@ -1,0 +1,137 @@
+import type { Mat } from '../linalg/mat.ts';
+import { isIdentity, mat, transpose } from '../linalg/mat.ts';
+import type { AttentionParams } from './params.ts';
+import { applyRows } from './scores.ts';
+
+/**
+ * How the scores <Q x_i, K x_j> and the values V x_j of eq. (2.3) are computed for one (Q, K, V):
+ * the maps are private copies, so kernels may cache derived forms of them (packed operands) keyed by
+ * these objects. `null` stands for the identity (the tokens themselves).
+ */
+export interface ProjectionPlan {
+  /** Applied to x_i on the query side of the scores (k x d), or null. */
+  readonly query: Mat | null;
+  /** Applied to x_j on the key side (k x d), or null. */
+  readonly key: Mat | null;
+  /** query and key are one map (Q = K, or both the identity): the scores form a Gram matrix. */
+  readonly symmetric: boolean;
+  /** V (d x d), or null. */
+  readonly value: Mat | null;
+  /**
+   * B = K^T Q (d x d) where Q and K are distinct and not the identity and B costs fewer
+   * multiply-adds than the two projections (d < 2k): S_ij = <B x_i, x_j>, one product n d^2 per
+   * evaluation instead of 2 n k d. Null otherwise. Use it only below {@link ProjectionPlan.bilinearBetaMax}.
+   */
+  readonly bilinear: Mat | null;
+  /**
+   * Largest beta at which the scores through B may replace those through Q and K: B changes the
+   * rounding of each score by about u = sqrt(d) 2^-52 |Q|_2 |K|_2 (a sum of d products in another
+   * order), which moves each exponent beta (S_ij - m_i) by beta u; it is kept below 1e-13, two
+   * orders under the 1e-12 relative agreement of the velocity with a loop-by-loop reference.
+   */
+  readonly bilinearBetaMax: number;
+}
+
+/** Bound on beta times the score rounding that the bilinear form B = K^T Q may add (see ProjectionPlan.bilinearBetaMax). */
+export const BILINEAR_EXPONENT_TOLERANCE = 1e-13;
+
+/** Plans kept for reuse (most recent first): an integrator or a bench alternates between few parameter sets. */
+const CACHE_SIZE = 2;
+
+interface CacheEntry {
+  /** The caller's arrays the plan was made from, and private snapshots of their contents. */
+  readonly sources: readonly (Float64Array | null)[];
+  readonly shapes: readonly number[];
+  readonly snapshots: readonly (Float64Array | null)[];
+  readonly plan: ProjectionPlan;
+}
+
+const cache: CacheEntry[] = [];
+
+/** Bitwise equality of two equally long arrays: memcmp through Buffer above a few dozen entries. */
+function sameContents(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length < 64) {
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+    return true;
+  }
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** A private copy of M, or null for a missing or identity M. */
+function own(m: Mat | null | undefined): Mat | null {
+  if (!m || isIdentity(m)) return null;
+  return mat(m.rows, m.cols, m.data.slice());
+}
+
+/** Largest singular value of M from below, by power iteration on M^T M (a few passes of d^2 work). */
+function spectralNorm(m: Mat): number {
+  const { rows, cols, data } = m;
+  let v = new Float64Array(cols).fill(1 / Math.sqrt(cols));
+  let sigma = 0;
+  const w = new Float64Array(rows);
+  for (let it = 0; it < 30; it++) {
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let c = 0; c < cols; c++) s += data[r * cols + c] * v[c];
+      w[r] = s;
+    }
+    const next = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) next[c] += data[r * cols + c] * w[r];
+    let nrm = 0;
+    for (let c = 0; c < cols; c++) nrm += next[c] * next[c];
+    nrm = Math.sqrt(nrm);
+    if (nrm === 0) return 0;
+    sigma = Math.sqrt(nrm);
+    for (let c = 0; c < cols; c++) next[c] /= nrm;
+    v = next;
+  }
+  return sigma;
+}
+
+/**
+ * Builds the plan of `params` from private copies of its matrices (no cache): what an integrator
+ * takes once per flow, so that later changes to the caller's arrays cannot reach it.
+ */
+export function makeProjectionPlan(params: AttentionParams): ProjectionPlan {
+  const V = own(params.V);
+  const Q = own(params.Q);
+  if (params.Q === params.K || (!Q && !own(params.K))) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
+  const K = own(params.K);
+  if (Q && K && sameContents(Q.data, K.data) && Q.rows === K.rows) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
+  if (!Q || !K || Q.cols >= 2 * Q.rows) return { query: Q, key: K, symmetric: false, value: V, bilinear: null, bilinearBetaMax: 0 };
+  // B = K^T Q: column b of B is K^T (column b of Q), i.e. row b of applyRows(Q^T, K^T) = B^T.
+  const d = Q.cols;
+  const bilinear = transpose(mat(d, d, applyRows(transpose(Q), transpose(K)).data));
+  const u = Math.sqrt(d) * 2 ** -52 * (1.1 * spectralNorm(Q)) * (1.1 * spectralNorm(K));
+  return { query: Q, key: K, symmetric: false, value: V, bilinear, bilinearBetaMax: u > 0 ? BILINEAR_EXPONENT_TOLERANCE / u : Infinity };
+}
+
+/**
+ * The plan of `params` (see {@link ProjectionPlan}), reused across calls with the same matrices: a
+ * cached plan serves only while the caller's Q, K and V arrays are the same objects and bitwise hold
+ * what they held when it was made (one memcmp each), so mutating a matrix in place is always seen.
+ */
+export function projectionPlan(params: AttentionParams): ProjectionPlan {
+  const sources = [params.Q?.data ?? null, params.K?.data ?? null, params.V?.data ?? null];
+  const shapes = [params.Q?.rows ?? 0, params.Q?.cols ?? 0, params.K?.rows ?? 0, params.K?.cols ?? 0, params.V?.rows ?? 0, params.V?.cols ?? 0];
+  for (let e = 0; e < cache.length; e++) {
+    const entry = cache[e];
+    if (!entry.sources.every((s, i) => s === sources[i]) || !entry.shapes.every((s, i) => s === shapes[i])) continue;
+    if (!entry.snapshots.every((s, i) => s === null || sameContents(s, sources[i]!))) continue;
+    if (e > 0) {
+      cache.splice(e, 1);
+      cache.unshift(entry);
+    }
+    return entry.plan;
+  }
+  const plan = makeProjectionPlan(params);
+  cache.unshift({ sources, shapes, snapshots: sources.map((s) => (s ? s.slice() : null)), plan });
+  if (cache.length > CACHE_SIZE) cache.length = CACHE_SIZE;
+  return plan;
+}
+
+/** Forgets the cached plans (tests). */
+export function clearProjectionPlans(): void {
+  cache.length = 0;
+}
