@@ -42,20 +42,26 @@ interface CacheEntry {
   /** The caller's arrays the plan was made from, and private snapshots of their contents. */
   readonly sources: readonly (Float64Array | null)[];
   readonly shapes: readonly number[];
-  readonly snapshots: readonly (Float64Array | null)[];
+  readonly snapshots: readonly (Float64Array | Buffer | null)[];
   readonly plan: ProjectionPlan;
 }
 
 const cache: CacheEntry[] = [];
 
-/** Bitwise equality of two equally long arrays: memcmp through Buffer above a few dozen entries. */
-function sameContents(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  if (a.length < 64) {
-    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+/** A private copy of `a`, in the form {@link sameContents} compares against. */
+function snapshot(a: Float64Array): Float64Array | Buffer {
+  const copy = a.slice();
+  return copy.length < 64 ? copy : Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength);
+}
+
+/** Bitwise equality of `a` with a snapshot: memcmp through Buffer above a few dozen entries. */
+function sameContents(a: Float64Array, snap: Float64Array | Buffer): boolean {
+  if (snap instanceof Float64Array) {
+    if (a.length !== snap.length) return false;
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], snap[i])) return false;
     return true;
   }
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return a.byteLength === snap.byteLength && snap.equals(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 }
 
 /** A private copy of M, or null for a missing or identity M. */
@@ -98,7 +104,7 @@ export function makeProjectionPlan(params: AttentionParams): ProjectionPlan {
   const Q = own(params.Q);
   if (params.Q === params.K || (!Q && !own(params.K))) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
   const K = own(params.K);
-  if (Q && K && sameContents(Q.data, K.data) && Q.rows === K.rows) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
+  if (Q && K && Q.rows === K.rows && sameContents(Q.data, snapshot(K.data))) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
   if (!Q || !K || Q.cols >= 2 * Q.rows) return { query: Q, key: K, symmetric: false, value: V, bilinear: null, bilinearBetaMax: 0 };
   // B = K^T Q: column b of B is K^T (column b of Q), i.e. row b of applyRows(Q^T, K^T) = B^T.
   const d = Q.cols;
@@ -118,7 +124,7 @@ export function projectionPlan(params: AttentionParams): ProjectionPlan {
   for (let e = 0; e < cache.length; e++) {
     const entry = cache[e];
     if (!entry.sources.every((s, i) => s === sources[i]) || !entry.shapes.every((s, i) => s === shapes[i])) continue;
-    if (!entry.snapshots.every((s, i) => s === null || sameContents(s, sources[i]!))) continue;
+    if (!entry.snapshots.every((s, i) => s === null || sameContents(sources[i]!, s))) continue;
     if (e > 0) {
       cache.splice(e, 1);
       cache.unshift(entry);
@@ -126,7 +132,7 @@ export function projectionPlan(params: AttentionParams): ProjectionPlan {
     return entry.plan;
   }
   const plan = makeProjectionPlan(params);
-  cache.unshift({ sources, shapes, snapshots: sources.map((s) => (s ? s.slice() : null)), plan });
+  cache.unshift({ sources, shapes, snapshots: sources.map((s) => (s ? snapshot(s) : null)), plan });
   if (cache.length > CACHE_SIZE) cache.length = CACHE_SIZE;
   return plan;
 }

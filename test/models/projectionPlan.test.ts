@@ -16,7 +16,7 @@ import { uniformSphere } from '../../src/random/sphere.ts';
 
 const scaled = (m: Mat, s: number): Mat => mat(m.rows, m.cols, m.data.map((v) => v * s));
 
-function general(d: number, rng: Rng, k = d): Required<Pick<AttentionParams, 'Q' | 'K' | 'V'>> {
+function general(d: number, rng: Rng, k = d): { Q: Mat; K: Mat; V: Mat } {
   const s = 1 / Math.sqrt(d);
   return { Q: scaled(ginibre(k, d, rng), s), K: scaled(ginibre(k, d, rng), s), V: scaled(ginibre(d, d, rng), s) };
 }
