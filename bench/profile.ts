@@ -9,12 +9,19 @@
  *
  * Options: --sizes 64x64,1024x512 (default), --reps 9, --min-time 0.05, --clock wall|cpu (cpu: the
  * process's CPU time, which other processes on a loaded machine inflate less than wall time; the
- * pool rows then count both threads' CPU, including the worker's polling).
+ * pool rows then count both threads' CPU, including the worker's polling), --general (also the steps
+ * of a velocity with general Q, K, V: plan lookup, projections, drift).
  */
 import { parseArgs } from 'node:util';
 import { poolThreads, runJob, control } from '../src/kernels/pool.ts';
 import { JOB, C } from '../src/kernels/sharedLayout.ts';
 import { driftLayout, packInputs, unpackResult } from '../src/kernels/wasm/driftLayout.ts';
+import { heapBase } from '../src/kernels/wasm/residentOperands.ts';
+import { wasmScaledDrift } from '../src/kernels/wasm/pathChoice.ts';
+import { attentionField } from '../src/integrators/vectorField.ts';
+import { projectionPlan } from '../src/models/projectionPlan.ts';
+import { applyRows } from '../src/models/scores.ts';
+import { ginibre } from '../src/random/matrices.ts';
 import { driftKernels, driftMemory, gramCommonShift, wasmDrift } from '../src/kernels/wasm/wasmDrift.ts';
 import { wasmParallelDrift } from '../src/kernels/wasm/wasmParallelDrift.ts';
 import { velocityInto } from '../src/models/velocity.ts';
@@ -25,7 +32,7 @@ import { timePerCall } from './timing.ts';
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '64x64,1024x512' }, reps: { type: 'string', default: '9' }, 'min-time': { type: 'string', default: '0.05' },
-    clock: { type: 'string', default: 'wall' },
+    clock: { type: 'string', default: 'wall' }, general: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -43,7 +50,7 @@ const K = inst.kernels;
 for (const [n, d] of sizes) {
   const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
   const x = X.data, k = d, beta = 1;
-  const L = driftLayout(n, d, k);
+  const L = driftLayout(n, d, k, heapBase(inst));
   const F = driftMemory(inst, L.total);
   const { n4, d4, ldW, ldV } = L;
   const U = new Float64Array(n * d), shift = new Float64Array(n), rowSum = new Float64Array(n);
@@ -88,4 +95,35 @@ for (const [n, d] of sizes) {
     console.log(`| pool path (${poolThreads()} threads, ${chunks} chunks) whole | ${us(pool)} | |`);
     console.log(`| pool: scores job / rows job / empty job (dispatch) | ${us(scores)} / ${us(rows)} / ${us(empty)} | |`);
   }
+}
+
+// --general: the steps of one velocity with d x d Gaussian Q, K, V scaled by 1 / sqrt(d) (the bench's
+// general case), each timed on its own as src/models/attentionDrift.ts runs them.
+for (const [n, d] of values.general ? sizes : []) {
+  const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
+  const rng = new Rng(2000 + n * 7 + d);
+  const sc = (m: ReturnType<typeof ginibre>) => ({ rows: d, cols: d, data: m.data.map((v) => v / Math.sqrt(d)) });
+  const params = { beta: 1, Q: sc(ginibre(d, d, rng)), K: sc(ginibre(d, d, rng)), V: sc(ginibre(d, d, rng)) };
+  const plan = projectionPlan(params);
+  const B = plan.bilinear !== null && params.beta <= plan.bilinearBetaMax ? plan.bilinear : null;
+  const U = new Float64Array(n * d), shift = new Float64Array(n), rowSum = new Float64Array(n);
+  const qx = applyRows(X, B ?? plan.query, true).data, kx = B ? X.data : applyRows(X, plan.key, true).data, vx = applyRows(X, plan.value, true).data;
+  const field = attentionField(X, params);
+  const steps: [string, () => unknown][] = [
+    ['plan lookup (memcmp of Q, K, V against the snapshots)', () => projectionPlan(params)],
+    [B ? 'projection B x_i (B = K^T Q)' : 'projection Q x_i', () => applyRows(X, B ?? plan.query, true)],
+    ...(B ? [] : [['projection K x_j', () => applyRows(X, plan.key, true)] as [string, () => unknown]]),
+    ['projection V x_j', () => applyRows(X, plan.value, true)],
+    ['drift (scores, softmax, weights x values, finish; serial or pool)', () => wasmScaledDrift(qx, kx, vx, n, d, d, 1, false, U, shift, rowSum, { normalize: true, project: X.data })],
+  ];
+  const each = steps.map(([, run]) => { run(); return t(run); });
+  const sum = each.reduce((a, b) => a + b, 0);
+  const macs = (B ? 2 : 3) * n * d * d + 2 * n * n * d;
+  console.log(`\n### n = ${n}, d = ${d}, general Q, K, V (${macs.toExponential(2)} multiply-adds, ${n * n} exps)\n`);
+  console.log('| step | us | share |');
+  console.log('|---|---:|---:|');
+  for (let p = 0; p < steps.length; p++) console.log(`| ${steps[p][0]} | ${us(each[p])} | ${((100 * each[p]) / sum).toFixed(0)}% |`);
+  console.log(`| sum of the steps | ${us(sum)} | 100% |`);
+  console.log(`| velocityInto whole | ${us(t(() => velocityInto(X, params, U, { validate: false })))} | |`);
+  console.log(`| attentionField's field whole (plan made once) | ${us(t(() => field(0, X.data, U)))} | |`);
 }

@@ -4,8 +4,10 @@
  * spawned once, timing its own loop) when `python3 -c "import numpy"` works. Prints a markdown table
  * of per-evaluation times, GFLOP/s (4 n^2 d: Gram matrix plus weights times values; exps not
  * counted) and speed ratios (baseline time / attnflow time: above 1 means attnflow is faster).
- * attnflow is timed three ways: `velocity` (a fresh result array per call), `velocityInto` (into a
- * caller's array, as the integrators call it) and `velocityInto` on the TypeScript kernels
+ * attnflow is timed four ways: `velocity` (a fresh result array per call), `velocityInto` (into a
+ * caller's array; each call checks by memcmp that Q, K, V still hold what its cached plan was made
+ * from, src/models/projectionPlan.ts), the vector field of `attentionField` (what the integrators
+ * evaluate: it made its plan once, so no check) and `velocityInto` on the TypeScript kernels
  * (ATTNFLOW_KERNEL=ts, the tested reference that the WebAssembly kernels replace).
  *
  * Options: --sizes 16x3,64x64 (default n in {16, 64, 256, 1024} x d in {3, 64, 512}), --reps 5,
@@ -28,6 +30,7 @@ import { Matrix } from 'ml-matrix';
 import { configurePool, poolStats, poolThreads } from '../src/kernels/pool.ts';
 import { toRows } from '../src/linalg/mat.ts';
 import { setDriftKernel } from '../src/kernels/kernelChoice.ts';
+import { attentionField } from '../src/integrators/vectorField.ts';
 import { velocity, velocityInto } from '../src/models/velocity.ts';
 import type { AttentionParams } from '../src/models/params.ts';
 import { ginibre } from '../src/random/matrices.ts';
@@ -38,7 +41,7 @@ import { timePerCall } from './timing.ts';
 
 interface Row {
   n: number; d: number; general: boolean;
-  attnflow: number; inPlace: number; tsKernel: number; mlMatrix: number | null; numpy: number | null;
+  attnflow: number; inPlace: number; field: number; tsKernel: number; mlMatrix: number | null; numpy: number | null;
   maxDiffMlMatrix: number | null;
 }
 
@@ -130,7 +133,9 @@ for (const [n, d, general] of cases) {
   const sc = (m: ReturnType<typeof ginibre>) => ({ rows: d, cols: d, data: m.data.map((v) => v / Math.sqrt(d)) });
   const params: AttentionParams = general ? { beta, Q: sc(ginibre(d, d, rng)), K: sc(ginibre(d, d, rng)), V: sc(ginibre(d, d, rng)) } : { beta };
   const out = new Float64Array(n * d);
-  let attnflow = Infinity, inPlace = Infinity, tsKernel = Infinity, numpy: number | null = null;
+  let attnflow = Infinity, inPlace = Infinity, fieldTime = Infinity, tsKernel = Infinity, numpy: number | null = null;
+  // What an integrator evaluates: the field keeps the plan of Q, K, V it made (no per-call check).
+  const field = attentionField(X, params);
   for (let r = 0; r < rounds; r++) {
     if (rounds > 1) {
       const one = numpyTimes([[n, d, general]]);
@@ -138,6 +143,7 @@ for (const [n, d, general] of cases) {
     }
     attnflow = Math.min(attnflow, timePerCall(() => velocity(X, params, { validate: false }), { minTime, reps })[stat]);
     inPlace = Math.min(inPlace, timePerCall(() => velocityInto(X, params, out, { validate: false }), { minTime, reps })[stat]);
+    fieldTime = Math.min(fieldTime, timePerCall(() => field(0, X.data, out), { minTime, reps })[stat]);
     setDriftKernel('ts');
     tsKernel = Math.min(tsKernel, timePerCall(() => velocityInto(X, params, out, { validate: false }), { minTime, reps })[stat]);
     setDriftKernel(null);
@@ -152,7 +158,7 @@ for (const [n, d, general] of cases) {
     for (let i = 0; i < a.length; i++) maxDiffMlMatrix = Math.max(maxDiffMlMatrix, Math.abs(a[i] - b[i]));
   }
   if (rounds === 1) numpy = typeof np === 'string' ? null : np.get(key(n, d, general)) ?? null;
-  rows.push({ n, d, general, attnflow, inPlace, tsKernel, mlMatrix, numpy, maxDiffMlMatrix });
+  rows.push({ n, d, general, attnflow, inPlace, field: fieldTime, tsKernel, mlMatrix, numpy, maxDiffMlMatrix });
   process.stderr.write(`n ${n} d ${d}${general ? ' general' : ''}: ${(attnflow * 1e6).toFixed(1)} us, in place ${(inPlace * 1e6).toFixed(1)} us, numpy ${numpy === null ? '-' : (numpy * 1e6).toFixed(1)} us\n`);
 }
 
@@ -168,11 +174,11 @@ const lines = [
   `attnflow: node ${process.version}, ${poolThreads()} kernel thread(s) (workers did ${poolStats().workerChunks} chunks). ` +
     `numpy: ${typeof np === 'string' ? np : numpyVersion}${values['numpy-threads'] ? ` with ${values['numpy-threads']} BLAS thread(s)` : ''}. GFLOP/s count 4 n^2 d. Ratios are baseline time / attnflow time (> 1: attnflow faster).`,
   '',
-  '| n | d | Q, K, V | attnflow us | in place us | in place GFLOP/s | TS kernel us | ml-matrix us | vs ml-matrix | numpy us | numpy GFLOP/s | vs numpy | in place vs numpy |',
-  '|---:|---:|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| n | d | Q, K, V | attnflow us | in place us | in place GFLOP/s | field us | TS kernel us | ml-matrix us | vs ml-matrix | numpy us | numpy GFLOP/s | vs numpy | in place vs numpy | field vs numpy |',
+  '|---:|---:|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) =>
-    `| ${r.n} | ${r.d} | ${r.general ? 'general' : 'I'} | ${us(r.attnflow)} | ${us(r.inPlace)} | ${gf(r.n, r.d, r.inPlace)} | ${us(r.tsKernel)} | ${us(r.mlMatrix)} | ${ratio(r.mlMatrix, r.attnflow)} | ` +
-    `${us(r.numpy)} | ${gf(r.n, r.d, r.numpy)} | ${ratio(r.numpy, r.attnflow)} | ${ratio(r.numpy, r.inPlace)} |`),
+    `| ${r.n} | ${r.d} | ${r.general ? 'general' : 'I'} | ${us(r.attnflow)} | ${us(r.inPlace)} | ${gf(r.n, r.d, r.inPlace)} | ${us(r.field)} | ${us(r.tsKernel)} | ${us(r.mlMatrix)} | ${ratio(r.mlMatrix, r.attnflow)} | ` +
+    `${us(r.numpy)} | ${gf(r.n, r.d, r.numpy)} | ${ratio(r.numpy, r.attnflow)} | ${ratio(r.numpy, r.inPlace)} | ${ratio(r.numpy, r.field)} |`),
 ];
 console.log(lines.join('\n'));
 if (!values['no-ml-matrix']) {
