@@ -54,15 +54,15 @@ for (const [n, d] of sizes) {
   const F = driftMemory(inst, L.total);
   const { n4, d4, ldW, ldV } = L;
   const U = new Float64Array(n * d), shift = new Float64Array(n), rowSum = new Float64Array(n);
-  let c = 0;
+  let c = 0, oV = L.oV;
   const phases: [string, () => void][] = [
-    ['copies in (pack, transpose, strips)', () => packInputs(K, F, L, x, x, x, true)],
+    ['copies in (pack, transpose, strips)', () => { oV = packInputs(K, F, L, x, x, x, true).oV; }],
     ['common shift (Gram diagonal)', () => { c = gramCommonShift(K, F, L, beta) ?? NaN; }],
     ['score product (upper triangle)', () => K.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldW, 1, 0)],
     ['softmax: exps (upper) + mirror', () => K.softmaxCommon(L.oW * 8, 0, n, n, ldW, beta, c)],
     ['softmax: row sums', () => K.rowSums(L.oW * 8, n, n, ldW, L.oSum * 8)],
     ['weights x values product', () => K.gemm(L.oW * 8, L.oVP * 8, L.oU * 8, n4, n, d4, ldW, ldV, 0, 0)],
-    ['normalise + project', () => K.finish(L.oU * 8, L.oV * 8, n, d4, ldV, L.oSum * 8, 1, 1)],
+    ['normalise + project', () => K.finish(L.oU * 8, oV * 8, n, d4, ldV, L.oSum * 8, 1, 1)],
     ['copies out', () => unpackResult(K, F, L, U, rowSum)],
   ];
   const each: number[] = [];

@@ -58,42 +58,56 @@ export function driftLayout(n: number, d: number, k: number, base = HEAP_BASE): 
   return { n, d, k, n4, d4, ldW, ldV, oA, oBT, oW, oV, oVP, oU, oSum, oShift, oX, oStage, total: oStage + n4 * Math.max(k, d) };
 }
 
+/** Where {@link packInputs} left the values and the tokens to project onto (float64 offsets, leading dimension ldV). */
+export interface PackedOffsets {
+  readonly oV: number;
+  readonly oProj: number;
+}
+
 /**
  * Copies qx, kx and vx into the padded layout: bulk copies (memcpy) into the memory, padding,
- * transposition and packing into gemm's strips inside the module.
+ * transposition and packing into gemm's strips inside the module; with `x`, also the tokens whose
+ * tangent projection finishes the drift. A block already in the memory with the right layout serves
+ * again instead of a second copy: the values are the scores' rows when V = I and Q = I (vx is qx),
+ * and the tokens are the values (V = I) or the key rows (kx is x, as with B = K^T Q).
  */
 export function packInputs(
   kern: DriftExports, F: Float64Array, L: DriftLayout, qx: Float64Array, kx: Float64Array, vx: Float64Array, symmetric: boolean,
-): void {
+  x: Float64Array | null = null,
+): PackedOffsets {
   const { n, d, k, n4, d4, ldV } = L;
   F.set(qx.subarray(0, n * k), L.oA);
   F.fill(0, L.oA + n * k, L.oA + n4 * k);
   if (symmetric) {
     kern.packT(L.oA * 8, L.oBT * 8, n4, k, k);
   } else {
+    // The staged kx stays there until the finish (nothing else stages before it when k = ldV).
     F.set(kx.subarray(0, n * k), L.oStage);
     F.fill(0, L.oStage + n * k, L.oStage + n4 * k);
     kern.packT(L.oStage * 8, L.oBT * 8, n4, k, k);
   }
-  if (d === ldV) {
+  let oV = L.oV;
+  if (vx === qx && k === ldV) {
+    oV = L.oA;
+  } else if (d === ldV) {
     F.set(vx.subarray(0, n * d), L.oV);
     F.fill(0, L.oV + n * ldV, L.oV + n4 * ldV);
   } else {
     F.set(vx.subarray(0, n * d), L.oStage);
     kern.repack(L.oStage * 8, L.oV * 8, n, d, d, ldV, n4 - n);
   }
-  kern.packN(L.oV * 8, L.oVP * 8, n, d4, ldV);
-}
-
-/**
- * Puts the tokens to project onto in the padded layout and returns their offset: the values
- * themselves when x is vx (V = I), else the X block.
- */
-export function packTokens(kern: DriftExports, F: Float64Array, L: DriftLayout, x: Float64Array, vx: Float64Array): number {
-  if (x === vx) return L.oV;
-  F.set(x.subarray(0, L.n * L.d), L.oStage);
-  kern.repack(L.oStage * 8, L.oX * 8, L.n, L.d, L.d, L.ldV, L.n4 - L.n);
-  return L.oX;
+  kern.packN(oV * 8, L.oVP * 8, n, d4, ldV);
+  let oProj = oV;
+  if (x !== null && x !== vx) {
+    if (x === kx && !symmetric && k === ldV) {
+      oProj = L.oStage;
+    } else {
+      F.set(x.subarray(0, n * d), L.oStage);
+      kern.repack(L.oStage * 8, L.oX * 8, n, d, d, ldV, n4 - n);
+      oProj = L.oX;
+    }
+  }
+  return { oV, oProj };
 }
 
 /** Copies U (n x d, dense) and the row sums out of the layout. */

@@ -2,7 +2,7 @@ import type { DriftExports, DriftInstance, WasmMemory } from './wasmApi.ts';
 import { wasmApi } from './wasmApi.ts';
 import { EXP_TABLE, driftModuleBytes } from './driftModule.ts';
 import type { DriftLayout } from './driftLayout.ts';
-import { MAX_BYTES, driftLayout, packInputs, packTokens, unpackResult } from './driftLayout.ts';
+import { MAX_BYTES, driftLayout, packInputs, unpackResult } from './driftLayout.ts';
 import { commonShift } from '../commonShift.ts';
 import { heapBase } from './residentOperands.ts';
 
@@ -95,8 +95,7 @@ export function wasmDrift(
   const kern = inst.kernels;
   const F = driftMemory(inst, L.total);
   const { n4, d4, ldW, ldV } = L;
-  packInputs(kern, F, L, qx, kx, vx, symmetric);
-  const oProj = finish.project !== null ? packTokens(kern, F, L, finish.project, vx) : L.oV;
+  const { oProj } = packInputs(kern, F, L, qx, kx, vx, symmetric, finish.project);
   const c = symmetric ? gramCommonShift(kern, F, L, beta) : null;
   kern.gemm(L.oA * 8, L.oBT * 8, L.oW * 8, n4, k, n4, k, ldW, symmetric ? 1 : 0, 0);
   if (c !== null) {

@@ -1,6 +1,6 @@
 import { control, poolThreads, runJob } from '../pool.ts';
 import { C, CF, JOB } from '../sharedLayout.ts';
-import { MAX_BYTES, driftLayout, packInputs, packTokens, unpackResult } from './driftLayout.ts';
+import { MAX_BYTES, driftLayout, packInputs, unpackResult } from './driftLayout.ts';
 import { sharedDriftInstance } from './sharedDrift.ts';
 import { heapBase } from './residentOperands.ts';
 import type { WasmDriftFinish } from './wasmDrift.ts';
@@ -23,13 +23,12 @@ export function wasmParallelDrift(
   const L = driftLayout(n, d, k, heapBase(inst));
   if (L.total * 8 > MAX_BYTES) return false;
   const F = driftMemory(inst, L.total);
-  packInputs(inst.kernels, F, L, qx, kx, vx, symmetric);
-  const oProj = finish.project !== null ? packTokens(inst.kernels, F, L, finish.project, vx) : L.oV;
+  const { oV, oProj } = packInputs(inst.kernels, F, L, qx, kx, vx, symmetric, finish.project);
   const c = symmetric ? gramCommonShift(inst.kernels, F, L, beta) : null;
   const { ctrl, ctrlF } = control();
   ctrl[C.N] = n; ctrl[C.D] = d; ctrl[C.K] = k; ctrl[C.SYM] = symmetric ? 1 : 0;
   ctrl[C.N4] = L.n4; ctrl[C.D4] = L.d4; ctrl[C.LDW] = L.ldW; ctrl[C.WVP] = L.oVP; ctrl[C.LDV] = L.ldV;
-  ctrl[C.WA] = L.oA; ctrl[C.WBT] = L.oBT; ctrl[C.W] = L.oW; ctrl[C.WV] = L.oV; ctrl[C.U] = L.oU;
+  ctrl[C.WA] = L.oA; ctrl[C.WBT] = L.oBT; ctrl[C.W] = L.oW; ctrl[C.WV] = oV; ctrl[C.U] = L.oU;
   ctrl[C.ROWSUM] = L.oSum; ctrl[C.SHIFT] = L.oShift; ctrl[C.WPROJ] = oProj;
   ctrl[C.NORMALIZE] = finish.normalize ? 1 : 0; ctrl[C.PROJECT] = finish.project !== null ? 1 : 0;
   ctrlF[CF.BETA] = beta;
