@@ -35,8 +35,12 @@ export interface ProjectionPlan {
 /** Bound on beta times the score rounding that the bilinear form B = K^T Q may add (see ProjectionPlan.bilinearBetaMax). */
 export const BILINEAR_EXPONENT_TOLERANCE = 1e-13;
 
-/** Plans kept for reuse (most recent first): an integrator or a bench alternates between few parameter sets. */
-const CACHE_SIZE = 2;
+/**
+ * Plans kept for reuse, most recent first: up to 8 (the heads of a multi-head layer each have one),
+ * and while they hold more than 2^22 float64 (32 MiB: two plans at d = 512) only 2.
+ */
+const CACHE_SIZE = 8;
+const CACHE_ENTRIES = 1 << 22;
 
 interface CacheEntry {
   /** The caller's arrays the plan was made from, and private snapshots of their contents. */
@@ -44,6 +48,8 @@ interface CacheEntry {
   readonly shapes: readonly number[];
   readonly snapshots: readonly (Float64Array | Buffer | null)[];
   readonly plan: ProjectionPlan;
+  /** Float64 entries held: snapshots, the plan's copies and B. */
+  readonly size: number;
 }
 
 const cache: CacheEntry[] = [];
@@ -70,30 +76,47 @@ function own(m: Mat | null | undefined): Mat | null {
   return mat(m.rows, m.cols, m.data.slice());
 }
 
-/** Largest singular value of M from below, by power iteration on M^T M (a few passes of d^2 work). */
+/**
+ * Largest singular value of M from below, by 12 steps of power iteration on M^T M from a fixed start
+ * (4 d^2 multiply-adds each): what the rounding estimate of ProjectionPlan.bilinearBetaMax needs is
+ * its order of magnitude, and the estimate is enlarged by 1.1 where it is used.
+ */
 function spectralNorm(m: Mat): number {
   const { rows, cols, data } = m;
-  let v = new Float64Array(cols).fill(1 / Math.sqrt(cols));
-  let sigma = 0;
+  let v = new Float64Array(cols), next = new Float64Array(cols);
+  // A start with no symmetry, so that it is not orthogonal to the top singular vector by design.
+  for (let c = 0; c < cols; c++) v[c] = 1 + ((c * 0.6180339887498949) % 1);
   const w = new Float64Array(rows);
-  for (let it = 0; it < 30; it++) {
+  let sigma = 0;
+  for (let it = 0; it < 12; it++) {
+    let vn = 0;
+    for (let c = 0; c < cols; c++) vn += v[c] * v[c];
+    vn = Math.sqrt(vn);
+    if (vn === 0) return 0;
     for (let r = 0; r < rows; r++) {
       let s = 0;
-      for (let c = 0; c < cols; c++) s += data[r * cols + c] * v[c];
-      w[r] = s;
+      for (let c = 0, o = r * cols; c < cols; c++) s += data[o + c] * v[c];
+      w[r] = s / vn;
     }
-    const next = new Float64Array(cols);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) next[c] += data[r * cols + c] * w[r];
-    let nrm = 0;
-    for (let c = 0; c < cols; c++) nrm += next[c] * next[c];
-    nrm = Math.sqrt(nrm);
-    if (nrm === 0) return 0;
-    sigma = Math.sqrt(nrm);
-    for (let c = 0; c < cols; c++) next[c] /= nrm;
-    v = next;
+    next.fill(0);
+    let wn = 0;
+    for (let r = 0; r < rows; r++) {
+      const wr = w[r];
+      wn += wr * wr;
+      for (let c = 0, o = r * cols; c < cols; c++) next[c] += data[o + c] * wr;
+    }
+    sigma = Math.max(sigma, Math.sqrt(wn));
+    [v, next] = [next, v];
   }
   return sigma;
 }
+
+/**
+ * Token dimension from which distinct Q and K are planned as B = K^T Q: below it the projection B
+ * saves (n d^2 multiply-adds) is smaller than the plan's own cost (d^3 for B, 48 d^2 for the norms)
+ * spread over the few calls a one-off evaluation makes.
+ */
+export const BILINEAR_MIN_DIM = 16;
 
 /**
  * Builds the plan of `params` from private copies of its matrices (no cache): what an integrator
@@ -105,7 +128,7 @@ export function makeProjectionPlan(params: AttentionParams): ProjectionPlan {
   if (params.Q === params.K || (!Q && !own(params.K))) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
   const K = own(params.K);
   if (Q && K && Q.rows === K.rows && sameContents(Q.data, snapshot(K.data))) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
-  if (!Q || !K || Q.cols >= 2 * Q.rows) return { query: Q, key: K, symmetric: false, value: V, bilinear: null, bilinearBetaMax: 0 };
+  if (!Q || !K || Q.cols >= 2 * Q.rows || Q.cols < BILINEAR_MIN_DIM) return { query: Q, key: K, symmetric: false, value: V, bilinear: null, bilinearBetaMax: 0 };
   // B = K^T Q: column b of B is K^T (column b of Q), i.e. row b of applyRows(Q^T, K^T) = B^T.
   const d = Q.cols;
   const bilinear = transpose(mat(d, d, applyRows(transpose(Q), transpose(K)).data));
@@ -132,8 +155,17 @@ export function projectionPlan(params: AttentionParams): ProjectionPlan {
     return entry.plan;
   }
   const plan = makeProjectionPlan(params);
-  cache.unshift({ sources, shapes, snapshots: sources.map((s) => (s ? snapshot(s) : null)), plan });
-  if (cache.length > CACHE_SIZE) cache.length = CACHE_SIZE;
+  const snapshots = sources.map((s) => (s ? snapshot(s) : null));
+  const size = 2 * sources.reduce((a, s) => a + (s?.length ?? 0), 0) + (plan.bilinear?.data.length ?? 0);
+  cache.unshift({ sources, shapes, snapshots, plan, size });
+  let total = 0;
+  for (let e = 0; e < cache.length; e++) {
+    total += cache[e].size;
+    if (e >= CACHE_SIZE || (e >= 2 && total > CACHE_ENTRIES)) {
+      cache.length = e;
+      break;
+    }
+  }
   return plan;
 }
 

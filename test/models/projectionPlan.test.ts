@@ -4,7 +4,7 @@ import type { Mat } from '../../src/linalg/mat.ts';
 import { identity, mat } from '../../src/linalg/mat.ts';
 import { scaledDrift } from '../../src/models/attentionDrift.ts';
 import type { AttentionParams } from '../../src/models/params.ts';
-import { clearProjectionPlans, makeProjectionPlan, projectionPlan } from '../../src/models/projectionPlan.ts';
+import { BILINEAR_MIN_DIM, clearProjectionPlans, makeProjectionPlan, projectionPlan } from '../../src/models/projectionPlan.ts';
 import { velocity } from '../../src/models/velocity.ts';
 import { ginibre } from '../../src/random/matrices.ts';
 import { Rng } from '../../src/random/rng.ts';
@@ -58,7 +58,7 @@ describe('projectionPlan', () => {
 
   it('plans distinct square Q and K as B = K^T Q, and the velocity through it agrees with the loop-by-loop (2.3) to 1e-12 relative', () => {
     const rng = new Rng(81);
-    for (const [n, d] of [[5, 3], [16, 64], [40, 130]]) {
+    for (const [n, d] of [[5, 16], [16, 64], [40, 130]]) {
       const X = uniformSphere(n, d, rng);
       const params = { beta: 1, ...general(d, rng) };
       const plan = projectionPlan(params);
@@ -70,10 +70,11 @@ describe('projectionPlan', () => {
     }
   });
 
-  it('keeps the two projections where B cannot pay (k < d / 2) or its rounding could show (beta above bilinearBetaMax)', () => {
+  it('keeps the two projections where B cannot pay (k < d / 2, d < BILINEAR_MIN_DIM) or its rounding could show (beta above bilinearBetaMax)', () => {
     const rng = new Rng(82);
     const d = 24;
     expect(projectionPlan({ beta: 1, ...general(d, rng, 8) }).bilinear, 'k = 8, d = 24').toBeNull();
+    expect(projectionPlan({ beta: 1, ...general(BILINEAR_MIN_DIM - 1, rng) }).bilinear, `d = ${BILINEAR_MIN_DIM - 1}`).toBeNull();
     const params = { beta: 1, ...general(d, rng) };
     const plan = projectionPlan(params);
     expect(plan.bilinear).not.toBeNull();
@@ -112,6 +113,13 @@ describe('projectionPlan', () => {
       expect(Array.from(after), `${which} changed in place`).toEqual(Array.from(velocity(X, copy).data));
       expect(Array.from(after)).not.toEqual(Array.from(before));
     }
+  });
+
+  it('keeps the plans of several parameter sets used in turn (the heads of a multi-head layer)', () => {
+    const rng = new Rng(86);
+    const heads = Array.from({ length: 5 }, () => ({ beta: 1, ...general(20, rng) }));
+    const first = heads.map((h) => projectionPlan(h));
+    for (let round = 0; round < 3; round++) heads.forEach((h, i) => expect(projectionPlan({ ...h, beta: 2 }), `round ${round}, head ${i}`).toBe(first[i]));
   });
 
   it('gives an integrator\'s field the matrices as they were when it was made', () => {
