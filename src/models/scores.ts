@@ -10,16 +10,17 @@ import { WASM_PROJECT_MIN_WORK, wasmApplyRows } from '../kernels/wasm/wasmProjec
  * On the wasm kernels (src/kernels/kernelChoice.ts) larger products run on the WebAssembly gemm
  * (src/kernels/wasm/wasmProject.ts). `owned` says that M is a private copy nobody changes (a
  * ProjectionPlan's, src/models/projectionPlan.ts): its packed form is then kept across calls and the
- * identity test skipped (a plan holds null for the identity).
+ * identity test skipped (a plan holds null for the identity). With `into` (at least n k long) the
+ * rows are written there instead of a new array (a view of its first n k entries is returned).
  */
-export function applyRows(X: Tokens, M: Mat | null | undefined, owned = false): { data: Float64Array; cols: number } {
+export function applyRows(X: Tokens, M: Mat | null | undefined, owned = false, into?: Float64Array): { data: Float64Array; cols: number } {
   if (!M || (!owned && isIdentity(M))) return { data: X.data, cols: X.cols };
   const n = X.rows, d = X.cols, k = M.rows;
   if (n * d * k >= WASM_PROJECT_MIN_WORK && driftKernel() === 'wasm') {
-    const w = wasmApplyRows(X.data, n, d, M.data, k, owned ? M : undefined);
+    const w = wasmApplyRows(X.data, n, d, M.data, k, owned ? M : undefined, into);
     if (w) return { data: w, cols: k };
   }
-  const out = new Float64Array(n * k);
+  const out = into ? into.subarray(0, n * k) : new Float64Array(n * k);
   // Row i of X M^T is M x_i: both operands are read along their rows.
   gemmAbt(X.data, M.data, out, d, k, 0, n, 0, k);
   return { data: out, cols: k };

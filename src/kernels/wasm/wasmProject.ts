@@ -34,10 +34,13 @@ function poolBlocks(n4: number, k4: number, threads: number): { rows: number; co
  * above {@link POOL_PROJECT_MIN_WORK} multiply-adds. Each entry is summed over its d products in
  * order whichever path runs (bitwise the same result). With `owner` (an object that holds M and
  * never changes it) M's packed form stays resident in the module's memory for later calls
- * (src/kernels/wasm/residentOperands.ts). Returns null where the WebAssembly
+ * (src/kernels/wasm/residentOperands.ts). With `into` (at least n k long) the result is written
+ * there (and a view of its first n k entries returned) instead of a new array. Returns null where the WebAssembly
  * kernels are unavailable or the operands exceed their working-set limit; the caller then computes it.
  */
-export function wasmApplyRows(x: Float64Array, n: number, d: number, M: Float64Array, k: number, owner?: object): Float64Array | null {
+export function wasmApplyRows(
+  x: Float64Array, n: number, d: number, M: Float64Array, k: number, owner?: object, into?: Float64Array,
+): Float64Array | null {
   const threads = poolThreads();
   const pooled = n * d * k >= POOL_PROJECT_MIN_WORK && threads > 1;
   const inst: DriftInstance | null = pooled ? sharedDriftInstance() : driftKernels();
@@ -68,7 +71,7 @@ export function wasmApplyRows(x: Float64Array, n: number, d: number, M: Float64A
   } else {
     kern.gemm(oX * 8, oB * 8, oC * 8, n4, d, k4, d, k4, 0, 0);
   }
-  const out = new Float64Array(n * k);
+  const out = into ? into.subarray(0, n * k) : new Float64Array(n * k);
   if (k === k4) out.set(F.subarray(oC, oC + n * k));
   else for (let i = 0; i < n; i++) out.set(F.subarray(oC + i * k4, oC + i * k4 + k), i * k);
   return out;
