@@ -43,6 +43,8 @@ export const C = {
    * upper half of the block, at a Float64 slot ({@link CF}) that is not used.
    */
   GEMM_COLS: 36,
+  /** Float64 offset of the rows whose transpose WASM_PACK packs into WBT: qx (symmetric) or the staged kx. */
+  WKEYS: 37,
 } as const;
 
 /** Float64 slot indices of the control block (same buffer, viewed as Float64Array). */
@@ -52,9 +54,9 @@ export const CF = { BETA: 16, COMMON_SHIFT: 17 } as const;
 export const CONTROL_BYTES = 256;
 
 /** Chunk functions the workers know. */
-export const JOB = { SCORES: 1, ROWS: 2, WASM_SCORES: 3, WASM_ROWS: 4, WASM_GEMM: 5 } as const;
+export const JOB = { SCORES: 1, ROWS: 2, WASM_SCORES: 3, WASM_ROWS: 4, WASM_GEMM: 5, WASM_PACK: 6 } as const;
 
 /** Whether a job runs on the WebAssembly instances (src/kernels/wasm/wasmChunks.ts). */
 export function isWasmJob(job: number): boolean {
-  return job === JOB.WASM_SCORES || job === JOB.WASM_ROWS || job === JOB.WASM_GEMM;
+  return job === JOB.WASM_SCORES || job === JOB.WASM_ROWS || job === JOB.WASM_GEMM || job === JOB.WASM_PACK;
 }

@@ -58,33 +58,38 @@ export function driftLayout(n: number, d: number, k: number, base = HEAP_BASE): 
   return { n, d, k, n4, d4, ldW, ldV, oA, oBT, oW, oV, oVP, oU, oSum, oShift, oX, oStage, total: oStage + n4 * Math.max(k, d) };
 }
 
-/** Where {@link packInputs} left the values and the tokens to project onto (float64 offsets, leading dimension ldV). */
-export interface PackedOffsets {
+/** Where {@link stageInputs} left the operands (float64 offsets; X-like blocks have leading dimension ldV). */
+export interface StagedInputs {
+  /** The values V x_j (n4 x ldV). */
   readonly oV: number;
+  /** The tokens to project onto (n4 x ldV). */
   readonly oProj: number;
+  /** The rows whose transpose becomes gemm's packed right operand of the scores (n4 x k): qx, or the staged kx. */
+  readonly oKeys: number;
 }
 
 /**
- * Copies qx, kx and vx into the padded layout: bulk copies (memcpy) into the memory, padding,
- * transposition and packing into gemm's strips inside the module; with `x`, also the tokens whose
- * tangent projection finishes the drift. A block already in the memory with the right layout serves
- * again instead of a second copy: the values are the scores' rows when V = I and Q = I (vx is qx),
- * and the tokens are the values (V = I) or the key rows (kx is x, as with B = K^T Q).
+ * Copies qx, kx, vx and (with `x`) the tokens whose tangent projection finishes the drift into the
+ * padded layout, unpacked: bulk copies (memcpy) into the memory, padding rows of zeros, and a repack
+ * where d is not a multiple of 4 (staged in the U block, which the weights x values product
+ * overwrites later). A block already in the memory with the right layout serves again instead of a
+ * second copy: the values are the scores' rows when V = I and Q = I (vx is qx), and the tokens are
+ * the values (V = I) or the staged key rows (kx is x, as with B = K^T Q). {@link packRows} then packs
+ * them, on one thread or by row chunks on the pool.
  */
-export function packInputs(
+export function stageInputs(
   kern: DriftExports, F: Float64Array, L: DriftLayout, qx: Float64Array, kx: Float64Array, vx: Float64Array, symmetric: boolean,
   x: Float64Array | null = null,
-): PackedOffsets {
-  const { n, d, k, n4, d4, ldV } = L;
+): StagedInputs {
+  const { n, d, k, n4, ldV } = L;
   F.set(qx.subarray(0, n * k), L.oA);
   F.fill(0, L.oA + n * k, L.oA + n4 * k);
-  if (symmetric) {
-    kern.packT(L.oA * 8, L.oBT * 8, n4, k, k);
-  } else {
-    // The staged kx stays there until the finish (nothing else stages before it when k = ldV).
+  let oKeys = L.oA;
+  if (!symmetric) {
+    // The staged kx stays there until the finish: nothing else is staged in this block.
     F.set(kx.subarray(0, n * k), L.oStage);
     F.fill(0, L.oStage + n * k, L.oStage + n4 * k);
-    kern.packT(L.oStage * 8, L.oBT * 8, n4, k, k);
+    oKeys = L.oStage;
   }
   let oV = L.oV;
   if (vx === qx && k === ldV) {
@@ -93,21 +98,47 @@ export function packInputs(
     F.set(vx.subarray(0, n * d), L.oV);
     F.fill(0, L.oV + n * ldV, L.oV + n4 * ldV);
   } else {
-    F.set(vx.subarray(0, n * d), L.oStage);
-    kern.repack(L.oStage * 8, L.oV * 8, n, d, d, ldV, n4 - n);
+    F.set(vx.subarray(0, n * d), L.oU);
+    kern.repack(L.oU * 8, L.oV * 8, n, d, d, ldV, n4 - n);
   }
-  kern.packN(oV * 8, L.oVP * 8, n, d4, ldV);
   let oProj = oV;
   if (x !== null && x !== vx) {
     if (x === kx && !symmetric && k === ldV) {
       oProj = L.oStage;
+    } else if (d === ldV) {
+      F.set(x.subarray(0, n * d), L.oX);
+      F.fill(0, L.oX + n * ldV, L.oX + n4 * ldV);
+      oProj = L.oX;
     } else {
-      F.set(x.subarray(0, n * d), L.oStage);
-      kern.repack(L.oStage * 8, L.oX * 8, n, d, d, ldV, n4 - n);
+      F.set(x.subarray(0, n * d), L.oU);
+      kern.repack(L.oU * 8, L.oX * 8, n, d, d, ldV, n4 - n);
       oProj = L.oX;
     }
   }
-  return { oV, oProj };
+  return { oV, oProj, oKeys };
+}
+
+/**
+ * Packs rows i0 .. i1 (multiples of 4, within n4) of the staged operands into gemm's strips: the key
+ * rows' transpose (k x n4, `packT`) and the values (n x d4, `packN`; rows past n are not packed).
+ * Pure data movement, so packing by chunks gives bitwise the whole-operand result.
+ */
+export function packRows(
+  kern: DriftExports, oKeys: number, oBT: number, oV: number, oVP: number, n: number, k: number, d4: number, ldV: number, i0: number, i1: number,
+): void {
+  kern.packT((oKeys + i0 * k) * 8, (oBT + i0 * k) * 8, i1 - i0, k, k);
+  const r1 = Math.min(i1, n);
+  if (r1 > i0) kern.packN((oV + i0 * ldV) * 8, oVP * 8 + i0 * 32, r1 - i0, d4, ldV, n);
+}
+
+/** {@link stageInputs} then {@link packRows} over all rows, on the calling thread. */
+export function packInputs(
+  kern: DriftExports, F: Float64Array, L: DriftLayout, qx: Float64Array, kx: Float64Array, vx: Float64Array, symmetric: boolean,
+  x: Float64Array | null = null,
+): StagedInputs {
+  const staged = stageInputs(kern, F, L, qx, kx, vx, symmetric, x);
+  packRows(kern, staged.oKeys, L.oBT, staged.oV, L.oVP, L.n, L.k, L.d4, L.ldV, 0, L.n4);
+  return staged;
 }
 
 /** Copies U (n x d, dense) and the row sums out of the layout. */

@@ -234,17 +234,20 @@ function gramDiag(): FunctionBuilder {
 }
 
 /**
- * `packN(src, dst, rows, cols, ld)`: a rows x cols B (leading dimension ld, cols a multiple of 4) in
- * gemm's strips: strip s holds B[r][4s .. 4s + 4) for r < rows, 32 bytes per row.
+ * `packN(src, dst, rows, cols, ld, height)`: a rows x cols B (leading dimension ld, cols a multiple of
+ * 4) in gemm's strips of `height` rows: strip s starts at dst + 32 s height and holds B[r][4s .. 4s + 4)
+ * for r < rows, 32 bytes per row. With height = rows that is the whole operand; with a larger height
+ * and dst moved by 32 r0, rows r0 .. r0 + rows of an operand of `height` rows (the pool's row chunks).
  */
 function packN(): FunctionBuilder {
-  const f = new FunctionBuilder('packN', ['i32', 'i32', 'i32', 'i32', 'i32']);
-  const [src, dst, rows, cols, ld] = f.params;
+  const f = new FunctionBuilder('packN', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [src, dst, rows, cols, ld, height] = f.params;
   const c = f.local('i32'), r = f.local('i32'), ps = f.local('i32'), pd = f.local('i32'), ldB = f.local('i32');
   f.get(ld).i32(3).i32Shl().set(ldB);
-  f.get(dst).set(pd);
   f.forRange(c, () => f.i32(0), () => f.get(cols), 4, () => {
     f.get(src).get(c).i32(3).i32Shl().i32Add().set(ps);
+    // Strip c / 4 starts 32 (c / 4) height = 8 c height bytes into dst.
+    f.get(dst).get(c).get(height).i32Mul().i32(3).i32Shl().i32Add().set(pd);
     f.forRange(r, () => f.i32(0), () => f.get(rows), 1, () => {
       f.get(pd).get(ps).v128Load(0).v128Store(0);
       f.get(pd).get(ps).v128Load(16).v128Store(16);

@@ -21,7 +21,7 @@ export interface DriftExports {
   gemm(A: number, B: number, C: number, m: number, k: number, nc: number, lda: number, ldc: number, upper: number, rowOffset: number): void;
   packT(src: number, dst: number, rows: number, k: number, ld: number): void;
   gramDiag(BT: number, rows: number, k: number, out: number): void;
-  packN(src: number, dst: number, rows: number, cols: number, ld: number): void;
+  packN(src: number, dst: number, rows: number, cols: number, ld: number, height: number): void;
   softmaxCommon(W: number, i0: number, i1: number, n: number, ld: number, beta: number, c: number): void;
   rowSums(W: number, rows: number, n: number, ld: number, rowSum: number): void;
   softmaxRowMax(W: number, rows: number, n: number, ld: number, beta: number, shift: number, rowSum: number): void;

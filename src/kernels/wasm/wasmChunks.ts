@@ -1,5 +1,6 @@
 import { C, CF, JOB } from '../sharedLayout.ts';
 import type { DriftExports } from './wasmApi.ts';
+import { packRows } from './driftLayout.ts';
 
 /**
  * One chunk of the pool's WebAssembly drift (src/kernels/wasm/wasmParallelDrift.ts), run identically
@@ -10,6 +11,8 @@ import type { DriftExports } from './wasmApi.ts';
  *   on, then (with the common shift) their exps, and the mirror to (j, i). The mirror writes rows of
  *   later chunks, but only left of their diagonal blocks, which their own products and exps never
  *   write.
+ * - WASM_PACK: the packing of the staged operands (src/kernels/wasm/driftLayout.ts, packRows) for
+ *   those rows, and for symmetric scores the Gram diagonal of the common shift.
  * - WASM_GEMM: a plain product C = A B in blocks of CHUNK_ROWS rows by GEMM_COLS columns, row block
  *   major (the projections Q x_i, K x_j, V x_j). Each entry is summed over p in order in every block.
  * - WASM_ROWS: the row sums (common shift) or the row-maximum softmax (eq. 2.4) of those rows,
@@ -31,6 +34,13 @@ export function runWasmChunk(ctrl: Int32Array, ctrlF: Float64Array, kern: DriftE
   const n = ctrl[C.N], n4 = ctrl[C.N4], R = ctrl[C.CHUNK_ROWS];
   const i0 = chunk * R, i1 = Math.min(n4, i0 + R);
   if (i0 >= i1) return;
+  if (ctrl[C.JOB] === JOB.WASM_PACK) {
+    const k = ctrl[C.K];
+    packRows(kern, ctrl[C.WKEYS], ctrl[C.WBT], ctrl[C.WV], ctrl[C.WVP], n, k, ctrl[C.D4], ctrl[C.LDV], i0, i1);
+    // The diagonal of symmetric scores from the strips this chunk packed: the common shift's input.
+    if (ctrl[C.SYM] === 1) kern.gramDiag((ctrl[C.WBT] + i0 * k) * 8, i1 - i0, k, (ctrl[C.SHIFT] + i0) * 8);
+    return;
+  }
   const m = i1 - i0, rows = Math.min(i1, n) - i0;
   const ldW = ctrl[C.LDW], ldV = ctrl[C.LDV];
   const oW = ctrl[C.W] * 8;

@@ -59,7 +59,7 @@ describe('the WebAssembly drift module', () => {
         const F = driftMemory(inst, oC + m * nc);
         for (let t = oA; t < oP; t++) F[t] = rng.normal();
         const b = (p: number, j: number) => (via === 'packN' ? F[oB + p * ldB + j] : F[oS + j * k + p]);
-        if (via === 'packN') K.packN(oB * 8, oP * 8, k, nc, ldB);
+        if (via === 'packN') K.packN(oB * 8, oP * 8, k, nc, ldB, k);
         else K.packT(oS * 8, oP * 8, nc, k, k);
         let misplaced = 0;
         for (let j = 0; j < nc; j++) for (let p = 0; p < k; p++) if (F[oP + (j >> 2) * k * 4 + p * 4 + (j & 3)] !== b(p, j)) misplaced++;
