@@ -4,7 +4,7 @@
  * src/kernels/wasm/driftModule.ts called in the order src/kernels/wasm/wasmDrift.ts calls them; each
  * is timed on its own, repeated on the data the phases before it left (the softmax then reruns on
  * weights, which costs the same as on scores), fastest of --reps repetitions. The pool path
- * (src/kernels/wasm/wasmParallelDrift.ts) is timed whole and per job, and the dispatch cost as a job
+ * (src/kernels/wasm/wasmParallelDrift.ts) is timed whole and per job (pack, scores, rows), and the dispatch cost as a job
  * of empty chunks. Nothing here is in the production hot path.
  *
  * Options: --sizes 64x64,1024x512 (default), --reps 9, --min-time 0.05, --clock wall|cpu (cpu: the
@@ -86,6 +86,7 @@ for (const [n, d] of sizes) {
     const pool = t(() => wasmParallelDrift(x, x, x, n, d, k, beta, true, U, shift, rowSum, { normalize: true, project: x }));
     const { ctrl } = control();
     const chunks = Math.ceil(L.n4 / ctrl[C.CHUNK_ROWS]);
+    const pack = t(() => runJob(JOB.WASM_PACK, chunks));
     const scores = t(() => runJob(JOB.WASM_SCORES, chunks));
     const rows = t(() => runJob(JOB.WASM_ROWS, chunks));
     // A job of chunks past the last row does nothing but the hand-off.
@@ -93,7 +94,7 @@ for (const [n, d] of sizes) {
     const empty = t(() => runJob(JOB.WASM_ROWS, chunks));
     ctrl[C.N4] = saveN4;
     console.log(`| pool path (${poolThreads()} threads, ${chunks} chunks) whole | ${us(pool)} | |`);
-    console.log(`| pool: scores job / rows job / empty job (dispatch) | ${us(scores)} / ${us(rows)} / ${us(empty)} | |`);
+    console.log(`| pool: pack job / scores job / rows job / empty job (dispatch) | ${us(pack)} / ${us(scores)} / ${us(rows)} / ${us(empty)} | |`);
   }
 }
 
