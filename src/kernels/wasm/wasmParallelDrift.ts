@@ -12,8 +12,9 @@ import { driftMemory } from './wasmDrift.ts';
  * src/kernels/pool.ts: the contract of wasmDrift (src/kernels/wasm/wasmDrift.ts), and bitwise its
  * result (same shift rule, same kernels on the same rows; src/kernels/wasm/wasmChunks.ts). Three jobs
  * over row chunks: the packing of the operands (with the Gram diagonal of the common shift), the
- * scores (with the common shift also their exps), then the softmax or row sums, weighted sum and finish. Returns false (writing nothing) where the runtime has no shared
- * WebAssembly memory or the working set exceeds 1 GiB.
+ * scores (with the common shift also their exps), then the softmax or row sums, weighted sum and
+ * finish. Returns false (writing nothing) where the runtime has no shared WebAssembly memory or the
+ * working set exceeds 1 GiB.
  */
 export function wasmParallelDrift(
   qx: Float64Array, kx: Float64Array, vx: Float64Array, n: number, d: number, k: number, beta: number,

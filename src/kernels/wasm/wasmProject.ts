@@ -35,8 +35,9 @@ function poolBlocks(n4: number, k4: number, threads: number): { rows: number; co
  * order whichever path runs (bitwise the same result). With `owner` (an object that holds M and
  * never changes it) M's packed form stays resident in the module's memory for later calls
  * (src/kernels/wasm/residentOperands.ts). With `into` (at least n k long) the result is written
- * there (and a view of its first n k entries returned) instead of a new array. Returns null where the WebAssembly
- * kernels are unavailable or the operands exceed their working-set limit; the caller then computes it.
+ * there (and a view of its first n k entries returned) instead of a new array. Returns null where the
+ * WebAssembly kernels are unavailable or the operands exceed their working-set limit; the caller then
+ * computes it.
  */
 export function wasmApplyRows(
   x: Float64Array, n: number, d: number, M: Float64Array, k: number, owner?: object, into?: Float64Array,
