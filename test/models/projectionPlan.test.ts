@@ -95,6 +95,11 @@ describe('projectionPlan', () => {
     const { Q } = general(10, rng);
     expect(projectionPlan({ beta: 1, Q, K: Q }).symmetric).toBe(true);
     expect(projectionPlan({ beta: 1, Q, K: mat(10, 10, Q.data.slice()) }).symmetric).toBe(true);
+    // The symmetric path found by value computes the same velocity as the loop-by-loop (2.3).
+    const X = uniformSphere(7, 10, rng);
+    const byValue = { beta: 3, Q, K: mat(10, 10, Q.data.slice()), V: general(10, rng).V };
+    const err = maxRelative(velocity(X, byValue).data, loopVelocity(X, byValue));
+    expect(err, `relative error ${err.toExponential(2)} against 1e-12`).toBeLessThanOrEqual(1e-12);
     const I = projectionPlan({ beta: 1, Q: identity(10), K: identity(10), V: identity(10) });
     expect([I.query, I.key, I.value, I.symmetric]).toEqual([null, null, null, true]);
   });
