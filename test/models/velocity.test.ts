@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../../src/linalg/mat.ts';
+import { fromRows, mat } from '../../src/linalg/mat.ts';
+import { setDriftKernel } from '../../src/kernels/kernelChoice.ts';
+import type { AttentionParams } from '../../src/models/params.ts';
 import { velocity, velocityInto } from '../../src/models/velocity.ts';
 import { Rng } from '../../src/random/rng.ts';
 import { uniformSphere } from '../../src/random/sphere.ts';
@@ -62,6 +64,26 @@ describe('velocity', () => {
       expect(velocityInto(X, params, out)).toBe(out);
       expect(Array.from(out)).toEqual(Array.from(velocity(X, params).data));
     }
+  });
+
+  it('velocityInto overwrites every entry of out on every kernel path (wasm serial and pool, TypeScript), SA and USA, identity and general Q, K, V', () => {
+    const rng = new Rng(9);
+    for (const kernel of ['wasm', 'ts'] as const) {
+      setDriftKernel(kernel === 'ts' ? 'ts' : null);
+      for (const [n, d] of [[1, 3], [7, 5], [24, 20], [96, 64], [130, 33]]) {
+        const X = uniformSphere(n, d, rng);
+        const s = 1 / Math.sqrt(d);
+        const general = { Q: mat(d, d, ginibre(d, d, rng).data.map((v) => v * s)), K: mat(d, d, ginibre(d, d, rng).data.map((v) => v * s)), V: mat(d, d, ginibre(d, d, rng).data.map((v) => v * s)) };
+        for (const params of [{ beta: 1 }, { beta: 1, ...general }, { model: 'usa' as const, beta: 0.5, ...general }] as AttentionParams[]) {
+          const out = new Float64Array(n * d).fill(NaN);
+          velocityInto(X, params, out);
+          const where = `${kernel}, ${n} x ${d}, ${params.model ?? 'sa'}, ${'Q' in params ? 'general' : 'identity'}`;
+          expect(out.every(Number.isFinite), where).toBe(true);
+          expect(Array.from(velocity(X, params).data), where).toEqual(Array.from(out));
+        }
+      }
+    }
+    setDriftKernel(null);
   });
 
   it('velocityInto rejects an output of the wrong length or one overlapping the tokens, naming out', () => {
