@@ -60,7 +60,7 @@ function snapshot(a: Float64Array): Float64Array | Buffer {
   return copy.length < 64 ? copy : Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength);
 }
 
-/** Bitwise equality of `a` with a snapshot: memcmp through Buffer above a few dozen entries. */
+/** Bitwise equality of `a` with a snapshot (or another Float64Array): memcmp through Buffer for a snapshot of 64 entries or more. */
 function sameContents(a: Float64Array, snap: Float64Array | Buffer): boolean {
   if (snap instanceof Float64Array) {
     if (a.length !== snap.length) return false;
@@ -125,9 +125,9 @@ export const BILINEAR_MIN_DIM = 16;
 export function makeProjectionPlan(params: AttentionParams): ProjectionPlan {
   const V = own(params.V);
   const Q = own(params.Q);
-  if (params.Q === params.K || (!Q && !own(params.K))) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
-  const K = own(params.K);
-  if (Q && K && Q.rows === K.rows && sameContents(Q.data, snapshot(K.data))) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
+  const K = params.Q === params.K ? Q : own(params.K);
+  // Q = K (the same matrix, equal numbers, or both the identity): one map, symmetric scores.
+  if (Q === K || (Q && K && Q.rows === K.rows && sameContents(Q.data, K.data))) return { query: Q, key: Q, symmetric: true, value: V, bilinear: null, bilinearBetaMax: 0 };
   if (!Q || !K || Q.cols >= 2 * Q.rows || Q.cols < BILINEAR_MIN_DIM) return { query: Q, key: K, symmetric: false, value: V, bilinear: null, bilinearBetaMax: 0 };
   // B = K^T Q: column b of B is K^T (column b of Q), i.e. row b of applyRows(Q^T, K^T) = B^T.
   const d = Q.cols;
