@@ -1,7 +1,7 @@
 import type { FlowRequest, Implementation, LayerRequest, SystemRequest } from '../src/adapters/implementation.ts';
 import { ImplementationError } from '../src/adapters/implementation.ts';
 import type { Mat, Tokens } from '../src/linalg/mat.ts';
-import { toRows } from '../src/linalg/mat.ts';
+import { clone, toRows } from '../src/linalg/mat.ts';
 import { normalizeRows } from '../src/linalg/vec.ts';
 import { randomTangent } from './sphereCalculus.ts';
 import { maxHorizon } from '../src/check/envelope.ts';
@@ -89,7 +89,7 @@ export async function flowOf(impl: Implementation, req: FlowRequest, options: Fl
 
 /** A copy of X with every token scaled to unit length (the state's directions). */
 export function directions(X: Tokens): Tokens {
-  const out = { rows: X.rows, cols: X.cols, data: Float64Array.from(X.data) };
+  const out = clone(X);
   normalizeRows(out.data, out.rows, out.cols);
   return out;
 }
