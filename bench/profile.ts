@@ -21,12 +21,10 @@ import { wasmScaledDrift } from '../src/kernels/wasm/pathChoice.ts';
 import { attentionField } from '../src/integrators/vectorField.ts';
 import { projectionPlan } from '../src/models/projectionPlan.ts';
 import { applyRows } from '../src/models/scores.ts';
-import { ginibre } from '../src/random/matrices.ts';
+import { benchCase } from './benchCase.ts';
 import { driftKernels, driftMemory, gramCommonShift, wasmDrift } from '../src/kernels/wasm/wasmDrift.ts';
 import { wasmParallelDrift } from '../src/kernels/wasm/wasmParallelDrift.ts';
 import { velocityInto } from '../src/models/velocity.ts';
-import { Rng } from '../src/random/rng.ts';
-import { uniformSphere } from '../src/random/sphere.ts';
 import { timePerCall } from './timing.ts';
 
 const { values } = parseArgs({
@@ -48,7 +46,7 @@ if (!inst) throw new Error('no WebAssembly SIMD in this runtime');
 const K = inst.kernels;
 
 for (const [n, d] of sizes) {
-  const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
+  const { X } = benchCase(n, d, false);
   const x = X.data, k = d, beta = 1;
   const L = driftLayout(n, d, k, heapBase(inst));
   const F = driftMemory(inst, L.total);
@@ -101,10 +99,7 @@ for (const [n, d] of sizes) {
 // --general: the steps of one velocity with d x d Gaussian Q, K, V scaled by 1 / sqrt(d) (the bench's
 // general case), each timed on its own as src/models/attentionDrift.ts runs them.
 for (const [n, d] of values.general ? sizes : []) {
-  const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
-  const rng = new Rng(2000 + n * 7 + d);
-  const sc = (m: ReturnType<typeof ginibre>) => ({ rows: d, cols: d, data: m.data.map((v) => v / Math.sqrt(d)) });
-  const params = { beta: 1, Q: sc(ginibre(d, d, rng)), K: sc(ginibre(d, d, rng)), V: sc(ginibre(d, d, rng)) };
+  const { X, params } = benchCase(n, d, true);
   const plan = projectionPlan(params);
   const B = plan.bilinear !== null && params.beta <= plan.bilinearBetaMax ? plan.bilinear : null;
   const U = new Float64Array(n * d), shift = new Float64Array(n), rowSum = new Float64Array(n);

@@ -32,10 +32,9 @@ import { toRows } from '../src/linalg/mat.ts';
 import { setDriftKernel } from '../src/kernels/kernelChoice.ts';
 import { attentionField } from '../src/integrators/vectorField.ts';
 import { velocity, velocityInto } from '../src/models/velocity.ts';
-import type { AttentionParams } from '../src/models/params.ts';
-import { ginibre } from '../src/random/matrices.ts';
 import { Rng } from '../src/random/rng.ts';
 import { uniformSphere } from '../src/random/sphere.ts';
+import { benchCase } from './benchCase.ts';
 import { naiveVelocity } from './naiveMlMatrix.ts';
 import { timePerCall } from './timing.ts';
 
@@ -128,10 +127,7 @@ await warmPool();
 const rows: Row[] = [];
 const better = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 for (const [n, d, general] of cases) {
-  const X = uniformSphere(n, d, new Rng(1000 + n * 7 + d));
-  const rng = new Rng(2000 + n * 7 + d);
-  const sc = (m: ReturnType<typeof ginibre>) => ({ rows: d, cols: d, data: m.data.map((v) => v / Math.sqrt(d)) });
-  const params: AttentionParams = general ? { beta, Q: sc(ginibre(d, d, rng)), K: sc(ginibre(d, d, rng)), V: sc(ginibre(d, d, rng)) } : { beta };
+  const { X, params } = benchCase(n, d, general, beta);
   const out = new Float64Array(n * d);
   let attnflow = Infinity, inPlace = Infinity, fieldTime = Infinity, tsKernel = Infinity, numpy: number | null = null;
   // What an integrator evaluates: the field keeps the plan of Q, K, V it made (no per-call check).
